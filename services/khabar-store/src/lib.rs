@@ -1,1 +1,302 @@
+//! Khabar's store: the only crate that knows keys, indexes and codecs.
+//!
+//! All of it is written against the narrow ordered key-value interface in [`kv`] (sled by
+//! default). The key layout is documented in [`keys`]; values and their codec in [`records`];
+//! the write path (one transaction per document) in `write.rs`; queries in `read.rs`;
+//! consistency checks and rebuilding in `check.rs`.
+//!
+//! sled 0.34 is beta: everything derived (indexes, entities, events) can be rebuilt from the
+//! stored documents with [`Store::reindex`], and the documents themselves from their sources by
+//! re-ingesting.
 
+pub mod events;
+pub mod keys;
+pub mod kv;
+pub mod records;
+
+mod check;
+mod read;
+mod write;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::Arc;
+
+use khabar_annotate::{Annotations, EventType, Lang};
+
+pub use check::CheckReport;
+pub use events::{EventMentionView, EventView};
+pub use kv::{Kv, MemKv, SledKv};
+pub use read::{DocFilter, EntityFilter, EventFilter, Page, SearchHit};
+pub use records::{Change, ChangeKind, DocBody, DocMeta, EntityRecord, Given, StoredMention};
+
+/// Version of the key layout and codecs. A store written with another version is refused
+/// with [`StoreError::Schema`]; rebuild it by re-ingesting the sources.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the database (sled locks its directory to one process).
+    #[error("the store at {0} is in use by another process (a running khabar-server?); stop it or ingest through it with --server")]
+    Locked(String),
+    /// The store was written with another schema version.
+    #[error("the store has schema version {found}, this build needs {expected}; re-ingest the sources into a new store")]
+    Schema { found: String, expected: u32 },
+    /// A stored value could not be decoded.
+    #[error("corrupt record: {0}; run `khabar-worker check --repair` or rebuild the store")]
+    Corrupt(String),
+    /// The backend failed.
+    #[error("storage backend error: {0}")]
+    Backend(String),
+    /// The caller asked for something invalid (bad id, bad cursor).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What happened when a document was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new document.
+    Created,
+    /// Same text, same metadata, same annotator version: nothing written.
+    Unchanged,
+    /// The id existed with different content or an older annotator: replaced atomically.
+    Updated,
+}
+
+/// A document to store, already annotated.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub id: String,
+    pub text: String,
+    pub given: Given,
+    pub annotations: Annotations,
+    /// Wall-clock time of the write, in milliseconds since the Unix epoch.
+    pub now_ms: i64,
+}
+
+/// Hex SHA-256 of a text.
+pub fn content_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+impl NewDocument {
+    /// The metadata the document will be stored with: what the caller gave wins over what
+    /// the text layer found.
+    fn meta(&self, create_time_ms: i64) -> DocMeta {
+        let a = &self.annotations;
+        let pick = |given: &str, found: &Option<String>| if given.trim().is_empty() { found.clone().unwrap_or_default() } else { given.trim().to_string() };
+        let mut events: Vec<&str> = a.events.iter().map(|e| e.id.as_str()).collect();
+        events.sort_unstable();
+        events.dedup();
+        DocMeta {
+            id: self.id.clone(),
+            lang: a.lang,
+            title: pick(&self.given.title, &a.title),
+            source_name: pick(&self.given.source_name, &a.source_name),
+            source_uri: self.given.source_uri.trim().to_string(),
+            publish_date: pick(&self.given.publish_date, &a.publish_date),
+            content_sha256: content_sha256(&self.text),
+            annotator_version: a.annotator_version.clone(),
+            create_time_ms,
+            update_time_ms: self.now_ms,
+            char_count: self.text.chars().count() as u32,
+            entity_mention_count: a.mentions.len() as u32,
+            event_count: events.len() as u32,
+            dateline: a.dateline.clone(),
+            given: self.given.clone(),
+        }
+    }
+}
+
+/// Makes a document id from what a caller or a file name gives: lowercase ASCII `[a-z0-9_-]`,
+/// other characters become '-', runs of '-' collapse, at most 128 characters.
+/// Returns `None` when nothing usable is left (the caller then falls back to a content hash).
+pub fn sanitize_id(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    let out: String = out.chars().take(128).collect();
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { None } else { Some(out) }
+}
+
+/// True when `id` is a valid stored id (`[a-z0-9_-]`, 1 to 128 characters).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// The store.
+#[derive(Clone)]
+pub struct Store {
+    kv: Arc<dyn Kv>,
+    secret: [u8; 32],
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens or creates a sled store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+        Store::with_backend(Arc::new(SledKv::open(dir)?))
+    }
+
+    /// Opens a store over any ordered key-value backend.
+    pub fn with_backend(kv: Arc<dyn Kv>) -> Result<Store, StoreError> {
+        match kv.get(keys::SCHEMA)? {
+            Some(v) => {
+                let found = String::from_utf8_lossy(&v).to_string();
+                if found != SCHEMA_VERSION.to_string() {
+                    return Err(StoreError::Schema { found, expected: SCHEMA_VERSION });
+                }
+            }
+            None => {
+                let mut seed = [0u8; 32];
+                getrandom_fill(&mut seed);
+                kv.transact(&|tx| {
+                    if tx.get(keys::SCHEMA)?.is_none() {
+                        tx.put(keys::SCHEMA, SCHEMA_VERSION.to_string().as_bytes())?;
+                        tx.put(keys::SECRET, &seed)?;
+                    }
+                    Ok(())
+                })?;
+                kv.flush()?;
+            }
+        }
+        let secret: [u8; 32] = kv.get(keys::SECRET)?.and_then(|v| v.try_into().ok()).ok_or_else(|| StoreError::Corrupt("meta/secret missing".into()))?;
+        if kv.get(keys::REINDEXING)?.is_some() {
+            tracing::warn!("a reindex was interrupted: indexes may be incomplete; run `khabar-worker reindex --db DIR`");
+        }
+        Ok(Store { kv, secret })
+    }
+
+    /// A per-store secret used to authenticate page tokens.
+    pub fn secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
+    /// Makes every acknowledged write durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.kv.flush()
+    }
+
+    /// Bytes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        self.kv.size_on_disk()
+    }
+
+    /// Number of stored documents.
+    pub fn document_count(&self) -> Result<u64, StoreError> {
+        Ok(self.kv.get(keys::DOCS)?.and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0))
+    }
+
+    /// True when a document with this id, text hash, caller metadata and annotator version is
+    /// already stored (the caller can skip annotating it).
+    pub fn is_unchanged(&self, id: &str, sha256: &str, given: &Given, annotator_version: &str) -> Result<bool, StoreError> {
+        Ok(self.get_document(id)?.is_some_and(|m| m.content_sha256 == sha256 && &m.given == given && m.annotator_version == annotator_version))
+    }
+
+    /// Stores a document atomically with everything derived from it.
+    pub fn put_document(&self, doc: &NewDocument) -> Result<(PutOutcome, Vec<Change>), StoreError> {
+        if !is_valid_id(&doc.id) {
+            return Err(StoreError::Invalid(format!("invalid document id {:?}", doc.id)));
+        }
+        let body = DocBody { text: doc.text.clone(), annotations: doc.annotations.clone() };
+        let result = RefCell::new((PutOutcome::Unchanged, Vec::new()));
+        let dkey = keys::doc(&doc.id);
+        let bkey = keys::body(&doc.id);
+        self.kv.transact(&|tx| {
+            let old_meta: Option<DocMeta> = match tx.get(&dkey)? {
+                Some(b) => Some(records::decode(&b, "document")?),
+                None => None,
+            };
+            if let Some(m) = &old_meta
+                && m.content_sha256 == content_sha256(&doc.text)
+                && m.given == doc.given
+                && m.annotator_version == doc.annotations.annotator_version
+            {
+                *result.borrow_mut() = (PutOutcome::Unchanged, Vec::new());
+                return Ok(());
+            }
+            let old_body: Option<DocBody> = match (&old_meta, tx.get(&bkey)?) {
+                (Some(_), Some(b)) => Some(records::decode(&b, "document body")?),
+                _ => None,
+            };
+            let meta = doc.meta(old_meta.as_ref().map_or(doc.now_ms, |m| m.create_time_ms));
+            let old_state = match (&old_meta, &old_body) {
+                (Some(m), Some(b)) => Some(write::DocState { meta: m, body: b }),
+                _ => None,
+            };
+            let new_state = write::DocState { meta: &meta, body: &body };
+            let changes = write::apply(tx, &doc.id, old_state.as_ref(), Some(&new_state))?;
+            tx.put(&dkey, &records::encode(&meta))?;
+            tx.put(&bkey, &records::encode(&body))?;
+            if old_meta.is_none() {
+                write::add_u64(tx, keys::DOCS, 1)?;
+            }
+            *result.borrow_mut() = (if old_meta.is_some() { PutOutcome::Updated } else { PutOutcome::Created }, changes);
+            Ok(())
+        })?;
+        Ok(result.into_inner())
+    }
+
+    /// Removes a document and everything derived from it. Returns false when it did not exist.
+    pub fn delete_document(&self, id: &str) -> Result<bool, StoreError> {
+        let found = RefCell::new(false);
+        let (dkey, bkey) = (keys::doc(id), keys::body(id));
+        self.kv.transact(&|tx| {
+            let (Some(m), Some(b)) = (tx.get(&dkey)?, tx.get(&bkey)?) else {
+                *found.borrow_mut() = false;
+                return Ok(());
+            };
+            let meta: DocMeta = records::decode(&m, "document")?;
+            let body: DocBody = records::decode(&b, "document body")?;
+            write::apply(tx, id, Some(&write::DocState { meta: &meta, body: &body }), None)?;
+            tx.delete(&dkey)?;
+            tx.delete(&bkey)?;
+            write::add_u64(tx, keys::DOCS, -1)?;
+            *found.borrow_mut() = true;
+            Ok(())
+        })?;
+        Ok(found.into_inner())
+    }
+}
+
+/// Seeds the page-token secret from the OS (no extra dependency: /dev/urandom, falling back to
+/// time and address entropy where it does not exist).
+fn getrandom_fill(buf: &mut [u8; 32]) {
+    use std::io::Read;
+    if let Ok(mut f) = std::fs::File::open("/dev/urandom")
+        && f.read_exact(buf).is_ok()
+    {
+        return;
+    }
+    use sha2::{Digest, Sha256};
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let h = Sha256::digest(format!("{t}:{:p}:{}", buf as *const _, std::process::id()).as_bytes());
+    buf.copy_from_slice(&h);
+}
+
+/// Parses a filter value for an event type ("ATTACK", "EVENT_TYPE_ATTACK").
+pub fn parse_event_type(s: &str) -> Option<EventType> {
+    EventType::parse(s.trim_start_matches("EVENT_TYPE_"))
+}
+
+/// Parses a language filter value.
+pub fn parse_lang(s: &str) -> Option<Lang> {
+    Lang::from_code(s)
+}

@@ -1,0 +1,122 @@
+//! Every key the store writes. One keyspace, one prefix per table; ids are `[a-z0-9_-]`
+//! so '/' is a safe separator.
+//!
+//! | prefix | key | value | what |
+//! |---|---|---|---|
+//! | `meta/` | `meta/schema`, `meta/secret`, `meta/seq`, `meta/docs`, `meta/reindexing` | | schema version, page-token key, change sequence, document count, interrupted-reindex flag |
+//! | `d/` | `d/{doc}` | `DocMeta` | document metadata and counts (BASIC view) |
+//! | `b/` | `b/{doc}` | `DocBody` | text and annotations (FULL view) |
+//! | `il/` | `il/{lang}/{doc}` | empty | documents by language |
+//! | `is/` | `is/{sha(source)}/{doc}` | empty | documents by source name |
+//! | `ip/` | `ip/{date}/{doc}` | empty | documents by publication date |
+//! | `e/` | `e/{ent}` | `EntityRecord` | entity and its counts |
+//! | `it/` | `it/{TYPE}/{ent}` | empty | entities by type |
+//! | `ie/` | `ie/{doc}/{ent}` | u32 | entities of a document, with mention count |
+//! | `im/` | `im/{ent}/{doc}/{i:08}` | `Mention` | mentions of an entity (`i` = index in the document) |
+//! | `ia/` | `ia/{normalised alias}\0{ent}` | empty | alias search |
+//! | `v/` | `v/{evt}` | `EventRecord` | event with every report of it |
+//! | `jt/` | `jt/{TYPE}/{end}/{evt}` | empty | events by type, then time (end of interval) |
+//! | `jm/` | `jm/{end}/{evt}` | empty | events by time (end of interval) |
+//! | `jd/` | `jd/{doc}/{evt}` | empty | events of a document |
+//! | `jp/` | `jp/{ent}/{evt}` | empty | events by participant |
+//! | `jl/` | `jl/{ent}/{evt}` | empty | events by place |
+//! | `c/` | `c/{seq:016x}` | `Change` | event change log (WatchEvents) |
+
+use sha2::{Digest, Sha256};
+
+pub const SCHEMA: &[u8] = b"meta/schema";
+pub const SECRET: &[u8] = b"meta/secret";
+pub const SEQ: &[u8] = b"meta/seq";
+pub const DOCS: &[u8] = b"meta/docs";
+pub const REINDEXING: &[u8] = b"meta/reindexing";
+
+/// Prefixes of the tables derived from documents (rebuilt by reindex).
+pub const DERIVED: &[&str] = &["il/", "is/", "ip/", "e/", "it/", "ie/", "im/", "ia/", "v/", "jt/", "jm/", "jd/", "jp/", "jl/"];
+
+/// The first key after every key starting with `prefix`.
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff; 8]
+}
+
+fn k(parts: &[&str]) -> Vec<u8> {
+    parts.concat().into_bytes()
+}
+
+pub fn doc(id: &str) -> Vec<u8> {
+    k(&["d/", id])
+}
+pub fn body(id: &str) -> Vec<u8> {
+    k(&["b/", id])
+}
+pub fn doc_by_lang(lang: &str, id: &str) -> Vec<u8> {
+    k(&["il/", lang, "/", id])
+}
+pub fn doc_by_lang_prefix(lang: &str) -> Vec<u8> {
+    k(&["il/", lang, "/"])
+}
+/// Source names are free text: the index uses a hash of the trimmed, case-folded name.
+pub fn source_hash(source: &str) -> String {
+    let folded = khabar_annotate::text::normalize(source.trim());
+    hex::encode(&Sha256::digest(folded.as_bytes())[..8])
+}
+pub fn doc_by_source(source: &str, id: &str) -> Vec<u8> {
+    k(&["is/", &source_hash(source), "/", id])
+}
+pub fn doc_by_source_prefix(source: &str) -> Vec<u8> {
+    k(&["is/", &source_hash(source), "/"])
+}
+pub fn doc_by_date(date: &str, id: &str) -> Vec<u8> {
+    k(&["ip/", date, "/", id])
+}
+pub fn entity(id: &str) -> Vec<u8> {
+    k(&["e/", id])
+}
+pub fn entity_by_type(t: &str, id: &str) -> Vec<u8> {
+    k(&["it/", t, "/", id])
+}
+pub fn doc_entity(doc: &str, ent: &str) -> Vec<u8> {
+    k(&["ie/", doc, "/", ent])
+}
+pub fn mention(ent: &str, doc: &str, i: usize) -> Vec<u8> {
+    k(&["im/", ent, "/", doc, "/", &format!("{i:08}")])
+}
+pub fn alias(norm: &str, ent: &str) -> Vec<u8> {
+    let mut v = k(&["ia/", norm]);
+    v.push(0);
+    v.extend_from_slice(ent.as_bytes());
+    v
+}
+pub fn event(id: &str) -> Vec<u8> {
+    k(&["v/", id])
+}
+pub fn event_by_type(t: &str, end: &str, id: &str) -> Vec<u8> {
+    k(&["jt/", t, "/", end, "/", id])
+}
+pub fn event_by_time(end: &str, id: &str) -> Vec<u8> {
+    k(&["jm/", end, "/", id])
+}
+pub fn event_by_doc(doc: &str, id: &str) -> Vec<u8> {
+    k(&["jd/", doc, "/", id])
+}
+pub fn event_by_participant(ent: &str, id: &str) -> Vec<u8> {
+    k(&["jp/", ent, "/", id])
+}
+pub fn event_by_place(ent: &str, id: &str) -> Vec<u8> {
+    k(&["jl/", ent, "/", id])
+}
+pub fn change(seq: u64) -> Vec<u8> {
+    k(&["c/", &format!("{seq:016x}")])
+}
+
+/// The last '/'-separated component of a key (the id of index keys).
+pub fn last_component(key: &[u8]) -> &str {
+    let s = std::str::from_utf8(key).unwrap_or("");
+    s.rsplit('/').next().unwrap_or("")
+}

@@ -1,0 +1,227 @@
+//! The narrow ordered key-value interface the store is written against, and its backends.
+//!
+//! Everything Khabar stores goes through [`Kv`]: point reads, ordered range scans and
+//! serializable multi-key transactions with read-your-writes. A distributed ordered KV (TiKV)
+//! or PostgreSQL (one `(key bytea primary key, value bytea)` table) can implement it without
+//! touching the API or the annotator.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use crate::StoreError;
+
+/// A key-value pair as owned bytes.
+pub type Pair = (Vec<u8>, Vec<u8>);
+
+/// Error inside a transaction closure.
+#[derive(Debug)]
+pub enum TxnError {
+    /// A concurrent transaction conflicted: the backend re-runs the closure.
+    Conflict,
+    /// Stop and return this error.
+    Abort(StoreError),
+}
+
+impl From<StoreError> for TxnError {
+    fn from(e: StoreError) -> Self {
+        TxnError::Abort(e)
+    }
+}
+
+/// Operations available inside a transaction.
+pub trait KvTxn {
+    /// Reads a key, seeing this transaction's own writes.
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxnError>;
+    /// Writes a key.
+    fn put(&mut self, key: &[u8], value: &[u8]) -> Result<(), TxnError>;
+    /// Deletes a key (no error when absent).
+    fn delete(&mut self, key: &[u8]) -> Result<(), TxnError>;
+}
+
+/// An ordered key-value store.
+pub trait Kv: Send + Sync {
+    /// Reads one key.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Up to `limit` pairs with `from <= key < to` in key order (after `from` exclusive when `exclusive`).
+    fn scan(&self, from: &[u8], exclusive: bool, to: &[u8], limit: usize) -> Result<Vec<Pair>, StoreError>;
+    /// Runs `f` atomically and serializably; `f` may be run several times when transactions conflict,
+    /// so it must not have side effects outside the transaction other than recording its result.
+    fn transact(&self, f: &dyn Fn(&mut dyn KvTxn) -> Result<(), TxnError>) -> Result<(), StoreError>;
+    /// Makes every committed transaction durable.
+    fn flush(&self) -> Result<(), StoreError>;
+    /// Bytes used on disk (0 for memory backends).
+    fn size_on_disk(&self) -> u64;
+}
+
+// ---------------------------------------------------------------- sled
+
+/// The sled backend: one sled tree holding every table under its key prefix.
+pub struct SledKv {
+    db: sled::Db,
+    tree: sled::Tree,
+}
+
+impl SledKv {
+    /// Opens or creates the database in `dir`. Fails with [`StoreError::Locked`] when another
+    /// process holds it (sled locks its directory to one process).
+    pub fn open(dir: &Path) -> Result<SledKv, StoreError> {
+        let db = sled::Config::new().path(dir).cache_capacity(256 << 20).mode(sled::Mode::HighThroughput).open().map_err(|e| {
+            let msg = e.to_string();
+            if msg.contains("lock") || msg.contains("WouldBlock") || msg.contains("Resource temporarily unavailable") {
+                StoreError::Locked(dir.display().to_string())
+            } else {
+                StoreError::Backend(msg)
+            }
+        })?;
+        let tree = db.open_tree("khabar").map_err(backend)?;
+        Ok(SledKv { db, tree })
+    }
+}
+
+fn backend(e: sled::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+struct SledTxn<'a>(&'a sled::transaction::TransactionalTree);
+
+fn unabortable(e: sled::transaction::UnabortableTransactionError) -> TxnError {
+    match e {
+        sled::transaction::UnabortableTransactionError::Conflict => TxnError::Conflict,
+        sled::transaction::UnabortableTransactionError::Storage(e) => TxnError::Abort(backend(e)),
+    }
+}
+
+impl KvTxn for SledTxn<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxnError> {
+        self.0.get(key).map(|v| v.map(|v| v.to_vec())).map_err(unabortable)
+    }
+    fn put(&mut self, key: &[u8], value: &[u8]) -> Result<(), TxnError> {
+        self.0.insert(key, value).map(|_| ()).map_err(unabortable)
+    }
+    fn delete(&mut self, key: &[u8]) -> Result<(), TxnError> {
+        self.0.remove(key).map(|_| ()).map_err(unabortable)
+    }
+}
+
+impl Kv for SledKv {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.tree.get(key).map_err(backend)?.map(|v| v.to_vec()))
+    }
+
+    fn scan(&self, from: &[u8], exclusive: bool, to: &[u8], limit: usize) -> Result<Vec<Pair>, StoreError> {
+        let lo = if exclusive { Bound::Excluded(from) } else { Bound::Included(from) };
+        let mut out = Vec::with_capacity(limit.min(1024));
+        for item in self.tree.range::<&[u8], _>((lo, Bound::Excluded(to))) {
+            if out.len() >= limit {
+                break;
+            }
+            let (k, v) = item.map_err(backend)?;
+            out.push((k.to_vec(), v.to_vec()));
+        }
+        Ok(out)
+    }
+
+    fn transact(&self, f: &dyn Fn(&mut dyn KvTxn) -> Result<(), TxnError>) -> Result<(), StoreError> {
+        use sled::transaction::{ConflictableTransactionError as C, TransactionError};
+        let r = self.tree.transaction(|tx| {
+            let mut t = SledTxn(tx);
+            match f(&mut t) {
+                Ok(()) => Ok(()),
+                Err(TxnError::Conflict) => Err(C::Conflict),
+                Err(TxnError::Abort(e)) => Err(C::Abort(e)),
+            }
+        });
+        match r {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(backend(e)),
+        }
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(backend)?;
+        Ok(())
+    }
+
+    fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+}
+
+// ---------------------------------------------------------------- memory
+
+/// An in-memory backend (a `BTreeMap` behind a mutex; transactions run one at a time).
+/// Used by tests to show that the store needs nothing beyond [`Kv`].
+#[derive(Default)]
+pub struct MemKv {
+    map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
+}
+
+impl MemKv {
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+struct MemTxn<'a> {
+    base: &'a BTreeMap<Vec<u8>, Vec<u8>>,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl KvTxn for MemTxn<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxnError> {
+        Ok(match self.writes.get(key) {
+            Some(v) => v.clone(),
+            None => self.base.get(key).cloned(),
+        })
+    }
+    fn put(&mut self, key: &[u8], value: &[u8]) -> Result<(), TxnError> {
+        self.writes.insert(key.to_vec(), Some(value.to_vec()));
+        Ok(())
+    }
+    fn delete(&mut self, key: &[u8]) -> Result<(), TxnError> {
+        self.writes.insert(key.to_vec(), None);
+        Ok(())
+    }
+}
+
+impl Kv for MemKv {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.lock().get(key).cloned())
+    }
+
+    fn scan(&self, from: &[u8], exclusive: bool, to: &[u8], limit: usize) -> Result<Vec<Pair>, StoreError> {
+        let lo = if exclusive { Bound::Excluded(from) } else { Bound::Included(from) };
+        let map = self.lock();
+        Ok(map.range::<[u8], _>((lo, Bound::Excluded(to))).take(limit).map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn transact(&self, f: &dyn Fn(&mut dyn KvTxn) -> Result<(), TxnError>) -> Result<(), StoreError> {
+        let mut map = self.lock();
+        let writes = {
+            let mut t = MemTxn { base: &map, writes: BTreeMap::new() };
+            match f(&mut t) {
+                Ok(()) => t.writes,
+                Err(TxnError::Abort(e)) => return Err(e),
+                Err(TxnError::Conflict) => return Err(StoreError::Backend("conflict in a serial backend".into())),
+            }
+        };
+        for (k, v) in writes {
+            match v {
+                Some(v) => map.insert(k, v),
+                None => map.remove(&k),
+            };
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn size_on_disk(&self) -> u64 {
+        0
+    }
+}

@@ -1,0 +1,302 @@
+//! Writing one document: every key it touches (document, body, indexes, entity counts,
+//! mention index, merged events, change log) changes in ONE transaction, so after a crash a
+//! document is either fully present and indexed or absent.
+//!
+//! Replacing a document removes its old contributions and adds the new ones in the same
+//! transaction; the derived state is a function of the set of stored documents, not of the order
+//! they arrived in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use khabar_annotate::{text::normalize, Annotations, EntityInfo, Origin};
+
+use crate::events::{index_time_end, merge, EventView};
+use crate::keys;
+use crate::kv::{KvTxn, TxnError};
+use crate::records::{decode, encode, Change, ChangeKind, DocBody, DocMeta, EntityRecord, EventRecord, StoredMention, StoredReport};
+use crate::StoreError;
+
+/// A stored document as the write path sees it.
+pub(crate) struct DocState<'a> {
+    pub meta: &'a DocMeta,
+    pub body: &'a DocBody,
+}
+
+/// Keys of the document indexes (language, source, date).
+fn doc_index_keys(meta: &DocMeta) -> BTreeSet<Vec<u8>> {
+    let mut keys = BTreeSet::new();
+    keys.insert(keys::doc_by_lang(meta.lang.code(), &meta.id));
+    if !meta.source_name.trim().is_empty() {
+        keys.insert(keys::doc_by_source(&meta.source_name, &meta.id));
+    }
+    if meta.publish_date.as_bytes().first().is_some_and(|b| b.is_ascii_digit() || *b == b'X') {
+        keys.insert(keys::doc_by_date(&meta.publish_date, &meta.id));
+    }
+    keys
+}
+
+/// Mentions per linked entity in a document.
+fn entity_counts(ann: &Annotations) -> BTreeMap<&str, u32> {
+    let mut m = BTreeMap::new();
+    for x in &ann.mentions {
+        if let Some(e) = &x.entity {
+            *m.entry(e.as_str()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// Mention index entries of a document.
+fn mention_entries(meta: &DocMeta, body: &DocBody) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let chars: Vec<char> = body.text.chars().collect();
+    let mut out = BTreeMap::new();
+    for (i, m) in body.annotations.mentions.iter().enumerate() {
+        if let Some(e) = &m.entity {
+            let text = slice(&chars, m.span.start, m.span.end);
+            out.insert(keys::mention(e, &meta.id, i), encode(&StoredMention { document: meta.id.clone(), mention: m.clone(), text }));
+        }
+    }
+    out
+}
+
+pub(crate) fn slice(chars: &[char], start: u32, end: u32) -> String {
+    let (s, e) = ((start as usize).min(chars.len()), (end as usize).min(chars.len()));
+    chars[s..e.max(s)].iter().collect()
+}
+
+/// Index keys of a merged event.
+pub(crate) fn event_index_keys(v: &EventView) -> BTreeSet<Vec<u8>> {
+    let end = index_time_end(v);
+    let mut k = BTreeSet::new();
+    k.insert(keys::event_by_type(v.etype.as_str(), &end, &v.id));
+    if !end.is_empty() {
+        k.insert(keys::event_by_time(&end, &v.id));
+    }
+    for m in &v.mentions {
+        k.insert(keys::event_by_doc(&m.document, &v.id));
+    }
+    for p in &v.participants {
+        k.insert(keys::event_by_participant(&p.entity, &v.id));
+    }
+    if let Some(e) = v.place.as_ref().and_then(|p| p.entity.as_ref()) {
+        k.insert(keys::event_by_place(e, &v.id));
+    }
+    k
+}
+
+/// Normalised names under which an entity is found by search.
+pub(crate) fn alias_forms(info: &EntityInfo) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    for n in std::iter::once(&info.display_name).chain(info.labels.values()).chain(info.aliases.iter()) {
+        let f = normalize(n);
+        if !f.is_empty() && f.len() <= 200 {
+            s.insert(f);
+        }
+    }
+    s
+}
+
+/// Merges what a new document says about an entity into the stored info, commutatively:
+/// knowledge-base info is the same from every document; for entities found in text only,
+/// the smallest display name wins and aliases are the sorted union.
+fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> bool {
+    let before = stored.clone();
+    if new.origin == Origin::KnowledgeBase && stored.origin != Origin::KnowledgeBase {
+        *stored = new.clone();
+    } else if stored.origin != Origin::KnowledgeBase {
+        if new.display_name < stored.display_name {
+            stored.display_name = new.display_name.clone();
+        }
+        for (k, v) in &new.labels {
+            let e = stored.labels.entry(k.clone()).or_insert_with(|| v.clone());
+            if v < e {
+                *e = v.clone();
+            }
+        }
+        let mut all: BTreeSet<String> = stored.aliases.iter().cloned().collect();
+        all.extend(new.aliases.iter().cloned());
+        all.remove(&stored.display_name);
+        stored.aliases = all.into_iter().take(64).collect();
+    }
+    *stored != before
+}
+
+fn get<T: serde::de::DeserializeOwned>(tx: &mut dyn KvTxn, key: &[u8], what: &str) -> Result<Option<T>, TxnError> {
+    match tx.get(key)? {
+        Some(b) => Ok(Some(decode(&b, what)?)),
+        None => Ok(None),
+    }
+}
+
+fn get_u64(tx: &mut dyn KvTxn, key: &[u8]) -> Result<u64, TxnError> {
+    Ok(match tx.get(key)? {
+        Some(b) if b.len() == 8 => u64::from_be_bytes(b.try_into().expect("8 bytes")),
+        Some(_) => return Err(StoreError::Corrupt(format!("{}: not a counter", String::from_utf8_lossy(key))).into()),
+        None => 0,
+    })
+}
+
+pub(crate) fn add_u64(tx: &mut dyn KvTxn, key: &[u8], delta: i64) -> Result<u64, TxnError> {
+    let v = (get_u64(tx, key)? as i64 + delta).max(0) as u64;
+    tx.put(key, &v.to_be_bytes())?;
+    Ok(v)
+}
+
+/// Applies the change from `old` to `new` (either may be absent) of document `id` to every
+/// derived table. Returns the event changes it recorded.
+pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, new: Option<&DocState<'_>>) -> Result<Vec<Change>, TxnError> {
+    // ---- document indexes
+    let old_keys = old.map(|d| doc_index_keys(d.meta)).unwrap_or_default();
+    let new_keys = new.map(|d| doc_index_keys(d.meta)).unwrap_or_default();
+    for k in old_keys.difference(&new_keys) {
+        tx.delete(k)?;
+    }
+    for k in new_keys.difference(&old_keys) {
+        tx.put(k, b"")?;
+    }
+
+    // ---- mention index
+    let old_m = old.map(|d| mention_entries(d.meta, d.body)).unwrap_or_default();
+    let new_m = new.map(|d| mention_entries(d.meta, d.body)).unwrap_or_default();
+    for k in old_m.keys() {
+        if !new_m.contains_key(k) {
+            tx.delete(k)?;
+        }
+    }
+    for (k, v) in &new_m {
+        if old_m.get(k) != Some(v) {
+            tx.put(k, v)?;
+        }
+    }
+
+    // ---- entities: counts, per-document index, type and alias indexes
+    let old_c = old.map(|d| entity_counts(&d.body.annotations)).unwrap_or_default();
+    let new_c = new.map(|d| entity_counts(&d.body.annotations)).unwrap_or_default();
+    let new_info: BTreeMap<&str, &EntityInfo> = new.map(|d| d.body.annotations.entities.iter().map(|e| (e.id.as_str(), e)).collect()).unwrap_or_default();
+    let ents: BTreeSet<&str> = old_c.keys().chain(new_c.keys()).copied().collect();
+    for ent in ents {
+        let (o, n) = (old_c.get(ent).copied().unwrap_or(0), new_c.get(ent).copied().unwrap_or(0));
+        if o == n && !new_info.contains_key(ent) {
+            continue;
+        }
+        let die = keys::doc_entity(id, ent);
+        if n > 0 {
+            if o != n {
+                tx.put(&die, &n.to_be_bytes())?;
+            }
+        } else {
+            tx.delete(&die)?;
+        }
+        let ekey = keys::entity(ent);
+        let stored: Option<EntityRecord> = get(tx, &ekey, "entity")?;
+        let dm = n as i64 - o as i64;
+        let dd = (n > 0) as i64 - (o > 0) as i64;
+        match stored {
+            None => {
+                if n == 0 {
+                    continue;
+                }
+                let Some(info) = new_info.get(ent) else {
+                    return Err(StoreError::Corrupt(format!("mention of entity {ent} without entity info")).into());
+                };
+                let rec = EntityRecord { info: (*info).clone(), mention_count: n as u64, document_count: 1 };
+                tx.put(&ekey, &encode(&rec))?;
+                tx.put(&keys::entity_by_type(rec.info.etype.as_str(), ent), b"")?;
+                for a in alias_forms(&rec.info) {
+                    tx.put(&keys::alias(&a, ent), b"")?;
+                }
+            }
+            Some(mut rec) => {
+                rec.mention_count = (rec.mention_count as i64 + dm).max(0) as u64;
+                rec.document_count = (rec.document_count as i64 + dd).max(0) as u64;
+                if rec.mention_count == 0 || rec.document_count == 0 {
+                    tx.delete(&ekey)?;
+                    tx.delete(&keys::entity_by_type(rec.info.etype.as_str(), ent))?;
+                    for a in alias_forms(&rec.info) {
+                        tx.delete(&keys::alias(&a, ent))?;
+                    }
+                    continue;
+                }
+                if let Some(info) = new_info.get(ent) {
+                    let before = alias_forms(&rec.info);
+                    let old_type = rec.info.etype;
+                    if merge_info(&mut rec.info, info) {
+                        let after = alias_forms(&rec.info);
+                        for a in before.difference(&after) {
+                            tx.delete(&keys::alias(a, ent))?;
+                        }
+                        for a in after.difference(&before) {
+                            tx.put(&keys::alias(a, ent), b"")?;
+                        }
+                        if old_type != rec.info.etype {
+                            tx.delete(&keys::entity_by_type(old_type.as_str(), ent))?;
+                            tx.put(&keys::entity_by_type(rec.info.etype.as_str(), ent), b"")?;
+                        }
+                    }
+                }
+                tx.put(&ekey, &encode(&rec))?;
+            }
+        }
+    }
+
+    // ---- events: merge this document's reports into the stored events
+    let reports_of = |d: Option<&DocState<'_>>| -> BTreeMap<String, Vec<StoredReport>> {
+        let mut m: BTreeMap<String, Vec<StoredReport>> = BTreeMap::new();
+        if let Some(d) = d {
+            let chars: Vec<char> = d.body.text.chars().collect();
+            for r in &d.body.annotations.events {
+                m.entry(r.id.clone()).or_default().push(StoredReport {
+                    document: id.to_string(),
+                    report: r.clone(),
+                    trigger_text: slice(&chars, r.trigger.start, r.trigger.end),
+                    evidence_text: slice(&chars, r.evidence.start, r.evidence.end),
+                });
+            }
+        }
+        m
+    };
+    let old_r = reports_of(old);
+    let new_r = reports_of(new);
+    let ids: BTreeSet<&String> = old_r.keys().chain(new_r.keys()).collect();
+    let mut changes = Vec::new();
+    for eid in ids {
+        if old_r.get(eid) == new_r.get(eid) {
+            continue;
+        }
+        let vkey = keys::event(eid);
+        let mut rec: EventRecord = get(tx, &vkey, "event")?.unwrap_or_else(|| EventRecord { id: eid.clone(), reports: Vec::new() });
+        let before = merge(&rec);
+        rec.reports.retain(|r| r.document != id);
+        rec.reports.extend(new_r.get(eid).into_iter().flatten().cloned());
+        rec.reports.sort_by(|a, b| (&a.document, a.report.trigger, a.report.evidence).cmp(&(&b.document, b.report.trigger, b.report.evidence)));
+        let after = merge(&rec);
+        let kb = before.as_ref().map(event_index_keys).unwrap_or_default();
+        let ka = after.as_ref().map(event_index_keys).unwrap_or_default();
+        for k in kb.difference(&ka) {
+            tx.delete(k)?;
+        }
+        for k in ka.difference(&kb) {
+            tx.put(k, b"")?;
+        }
+        let kind = match (&before, &after) {
+            (None, Some(_)) => ChangeKind::Created,
+            (Some(_), None) => ChangeKind::Deleted,
+            (Some(a), Some(b)) if a == b => {
+                // same merged view: only the stored reports changed order-insensitively
+                tx.put(&vkey, &encode(&rec))?;
+                continue;
+            }
+            _ => ChangeKind::Updated,
+        };
+        if rec.reports.is_empty() {
+            tx.delete(&vkey)?;
+        } else {
+            tx.put(&vkey, &encode(&rec))?;
+        }
+        let seq = add_u64(tx, keys::SEQ, 1)?;
+        let ch = Change { seq, event: eid.clone(), kind };
+        tx.put(&keys::change(seq), &encode(&ch))?;
+        changes.push(ch);
+    }
+    Ok(changes)
+}

@@ -1,0 +1,206 @@
+//! Store behaviour over both backends: atomic writes, replacement, counts, indexes, event
+//! merging independent of ingestion order, check and repair.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use khabar_annotate::*;
+use khabar_store::*;
+use proptest::prelude::*;
+
+fn entity(id: &str, t: EntityType, name: &str) -> EntityInfo {
+    EntityInfo {
+        id: id.into(),
+        etype: t,
+        display_name: name.into(),
+        labels: BTreeMap::new(),
+        aliases: vec![],
+        subtype: String::new(),
+        wikidata: String::new(),
+        related: None,
+        origin: Origin::KnowledgeBase,
+        source: "test".into(),
+    }
+}
+
+/// A document mentioning `ents` (one mention each, in order) with one event per (type, time).
+fn doc(id: &str, text: &str, ents: &[(&str, EntityType)], events: &[(&str, EventType, &str, &[&str])]) -> NewDocument {
+    let chars: Vec<char> = text.chars().collect();
+    let mut mentions = Vec::new();
+    let mut infos = Vec::new();
+    for (i, (e, t)) in ents.iter().enumerate() {
+        let s = (i * 2).min(chars.len().saturating_sub(1));
+        mentions.push(Mention { span: Span::new(s, s + 1), entity: Some(e.to_string()), etype: *t, confidence: 0.9, origin: Origin::KnowledgeBase });
+        if !infos.iter().any(|x: &EntityInfo| x.id == *e) {
+            infos.push(entity(e, *t, e));
+        }
+    }
+    infos.sort_by(|a, b| a.id.cmp(&b.id));
+    let events = events
+        .iter()
+        .enumerate()
+        .map(|(i, (eid, t, time, parts))| EventReport {
+            id: eid.to_string(),
+            etype: *t,
+            time: (!time.is_empty()).then(|| EventTime { value: time.to_string(), calendar: Calendar::Gregorian }),
+            place: None,
+            participants: parts.iter().map(|p| Participant { entity: p.to_string(), role: Role::Actor, text: p.to_string() }).collect(),
+            casualties: Casualties::default(),
+            trigger: Span::new(i, i + 1),
+            evidence: Span::new(0, chars.len()),
+            realis: Realis::Actual,
+            confidence: 0.5 + i as f32 / 100.0,
+            document_reference: None,
+            event_entity: None,
+        })
+        .collect();
+    NewDocument {
+        id: id.into(),
+        text: text.into(),
+        given: Given::default(),
+        annotations: Annotations { annotator_version: "test/1".into(), lang: Lang::Ar, mentions, entities: infos, events, ..Default::default() },
+        now_ms: 1,
+    }
+}
+
+fn backends() -> Vec<(Store, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    vec![(Store::with_backend(Arc::new(MemKv::default())).unwrap(), None), (Store::open(dir.path()).unwrap(), Some(dir))]
+}
+
+#[test]
+fn put_get_replace_delete_keep_counts_and_indexes_right() {
+    for (store, _dir) in backends() {
+        let a = doc("a", "نص الوثيقة الأولى", &[("baku", EntityType::Gpe), ("osce", EntityType::Org), ("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024-07-13", &["osce"])]);
+        assert_eq!(store.put_document(&a).unwrap().0, PutOutcome::Created);
+        assert_eq!(store.put_document(&a).unwrap().0, PutOutcome::Unchanged);
+        let b = doc("b", "نص ثان", &[("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024-07-13", &["osce"])]);
+        store.put_document(&b).unwrap();
+        assert_eq!(store.document_count().unwrap(), 2);
+        let baku = store.get_entity("baku").unwrap().unwrap();
+        assert_eq!((baku.mention_count, baku.document_count), (3, 2));
+        let ev = store.get_event("e1").unwrap().unwrap();
+        assert_eq!(ev.mentions.len(), 2, "one event, two reports");
+        // replace b without baku: counts drop, the event loses b's report
+        let b2 = doc("b", "نص ثان معدل", &[("osce", EntityType::Org)], &[]);
+        assert_eq!(store.put_document(&b2).unwrap().0, PutOutcome::Updated);
+        let baku = store.get_entity("baku").unwrap().unwrap();
+        assert_eq!((baku.mention_count, baku.document_count), (2, 1));
+        assert_eq!(store.get_event("e1").unwrap().unwrap().mentions.len(), 1);
+        assert!(store.check(false).unwrap().is_clean());
+        // delete a: baku and the event disappear with every index entry
+        assert!(store.delete_document("a").unwrap());
+        assert!(store.get_entity("baku").unwrap().is_none());
+        assert!(store.get_event("e1").unwrap().is_none());
+        assert!(store.list_events(&EventFilter::default(), None, 10).unwrap().items.is_empty());
+        assert!(store.search_entities("baku", None, 10).unwrap().is_empty());
+        let r = store.check(false).unwrap();
+        assert!(r.is_clean(), "{r:?}");
+        assert_eq!(store.document_count().unwrap(), 1);
+    }
+}
+
+#[test]
+fn filters_and_paging_visit_everything_once() {
+    for (store, _dir) in backends() {
+        for i in 0..37 {
+            let t = if i % 3 == 0 { EventType::Attack } else { EventType::Meet };
+            let time = format!("20{:02}-01-01", 10 + i % 10);
+            let eid = format!("ev{i:02}");
+            let d = doc(&format!("d{i:02}"), "نص", &[("baku", EntityType::Gpe)], &[(&eid, t, &time, &["baku"])]);
+            store.put_document(&d).unwrap();
+        }
+        for limit in [1, 5, 50] {
+            let mut seen = Vec::new();
+            let mut after: Option<Vec<u8>> = None;
+            loop {
+                let p = store.list_documents(&DocFilter::default(), after.as_deref(), limit).unwrap();
+                seen.extend(p.items.iter().map(|m| m.id.clone()));
+                match p.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            let mut sorted = seen.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(seen, sorted);
+            assert_eq!(seen.len(), 37);
+        }
+        let f = EventFilter { etype: Some(EventType::Attack), time_from: Some("2015-01-01".into()), ..Default::default() };
+        let mut got = Vec::new();
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let p = store.list_events(&f, after.as_deref(), 2).unwrap();
+            got.extend(p.items.into_iter().map(|e| e.id));
+            match p.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        got.sort();
+        let want: Vec<String> = (0..37).filter(|i| i % 3 == 0 && 10 + i % 10 >= 15).map(|i| format!("ev{i:02}")).collect();
+        assert_eq!(got, want);
+        let by_part = store.list_events(&EventFilter { participant: Some("baku".into()), ..Default::default() }, None, 100).unwrap();
+        assert_eq!(by_part.items.len(), 37);
+        let ents = store.list_entities(&EntityFilter { document: Some("d03".into()), ..Default::default() }, None, 10).unwrap();
+        assert_eq!(ents.items.len(), 1);
+        // a cursor from another query is refused
+        let p = store.list_documents(&DocFilter::default(), None, 1).unwrap();
+        assert!(store.list_entities(&EntityFilter::default(), p.next.as_deref(), 1).is_err());
+    }
+}
+
+#[test]
+fn check_finds_and_repairs_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.put_document(&doc("a", "نص", &[("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024", &["baku"])])).unwrap();
+        store.put_document(&doc("b", "نص", &[("osce", EntityType::Org)], &[])).unwrap();
+        store.flush().unwrap();
+    }
+    // damage the indexes behind the store's back
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let t = db.open_tree("khabar").unwrap();
+        t.remove(b"it/GPE/baku").unwrap();
+        t.insert(b"jd/zzz/e1", b"").unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let r = store.check(false).unwrap();
+    assert_eq!((r.missing_or_wrong, r.unexpected), (1, 1), "{r:?}");
+    let r = store.check(true).unwrap();
+    assert!(r.repaired);
+    assert!(store.check(false).unwrap().is_clean());
+    assert_eq!(store.reindex(|_| {}).unwrap(), 2);
+    assert!(store.check(false).unwrap().is_clean());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    /// Ingesting the same documents in any order gives the same derived state.
+    #[test]
+    fn order_does_not_matter(perm in Just((0..6usize).collect::<Vec<_>>()).prop_shuffle()) {
+        let docs = [
+            doc("d0", "أ ب ت", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("m1", EventType::Meet, "2024-07-13", &["osce", "baku"])]),
+            doc("d1", "ث ج", &[("baku", EntityType::Gpe)], &[("m1", EventType::Meet, "2024-07-13", &["osce", "baku"]), ("a1", EventType::Attack, "2020", &["baku"])]),
+            doc("d2", "ح خ", &[("oic", EntityType::Org)], &[("a1", EventType::Attack, "2020", &["baku"])]),
+            doc("d3", "د ذ", &[("oic", EntityType::Org), ("baku", EntityType::Gpe)], &[]),
+            doc("d4", "ر ز", &[], &[("c1", EventType::Conference, "", &["oic"])]),
+            doc("d5", "س ش", &[("osce", EntityType::Org)], &[("m1", EventType::Meet, "2024-07-13", &["osce", "baku"])]),
+        ];
+        let a = Store::with_backend(Arc::new(MemKv::default())).unwrap();
+        let b = Store::with_backend(Arc::new(MemKv::default())).unwrap();
+        for d in &docs { a.put_document(d).unwrap(); }
+        for &i in &perm { b.put_document(&docs[i]).unwrap(); }
+        for id in ["m1", "a1", "c1"] {
+            prop_assert_eq!(a.get_event(id).unwrap(), b.get_event(id).unwrap());
+        }
+        for id in ["baku", "osce", "oic"] {
+            prop_assert_eq!(a.get_entity(id).unwrap(), b.get_entity(id).unwrap());
+        }
+        prop_assert!(b.check(false).unwrap().is_clean());
+    }
+}
