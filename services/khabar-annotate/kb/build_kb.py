@@ -511,6 +511,8 @@ def load_subdivisions(kb: KB):
         cc = code[:2].upper()
         if cc not in SUBDIV_COUNTRIES or len(code) <= 2:
             continue
+        if code not in sub_types:  # deprecated code kept by CLDR for compatibility
+            continue
         if sub_parent.get(code):  # second-level units (e.g. Nakhchivan's rayons) are kept too
             pass
         ptype = sub_types.get(code, "")
@@ -625,6 +627,25 @@ def form_lang(s: str) -> str:
     return "ar" if l == "other" else l
 
 
+def ar_nisba_forms(form: str) -> list[str]:
+    """Article, feminine and sound-plural forms of an Arabic nisba ("أذربيجاني" -> "الأذربيجانية", ...)."""
+    toks = form.split()
+    if not toks or not all(t.endswith("ي") and not t.startswith("ال") and len(t) > 2 for t in toks):
+        return []
+    out = []
+    for suffix in ("", "ة", "ون", "ين"):
+        plain = " ".join(t + suffix for t in toks)
+        out.append(plain)
+        out.append(" ".join("ال" + t + suffix for t in toks))
+    return out
+
+
+def fa_plural_forms(form: str) -> list[str]:
+    if " " in form or not form.endswith("ی") or "\u200c" in form:
+        return []
+    return [form + "\u200cها"]
+
+
 def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
     seen_ids: dict[str, str] = {}
     for r in rows:
@@ -643,6 +664,19 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
             continue
         if not r.get("source"):
             errors.append(f"{where}: {cid} has no source")
+        for l in LANGS:
+            for f in split_multi(r.get(l, "")):
+                sl = script_lang(f)
+                if l == "en" and ARABIC_SCRIPT_RE.search(f):
+                    errors.append(f"{where}: {cid}: en form {f!r} is in Arabic script (column shift?)")
+                if l in ("ar", "fa") and not ARABIC_SCRIPT_RE.search(f):
+                    errors.append(f"{where}: {cid}: {l} form {f!r} is not in Arabic script (column shift?)")
+        if r.get("related") and not ID_RE.match(r["related"]):
+            errors.append(f"{where}: {cid}: related {r['related']!r} is not an id (column shift?)")
+        if r.get("link") and not re.match(r"^(iso|cldr-sub|geonames):[A-Za-z0-9]+$", r["link"]):
+            errors.append(f"{where}: {cid}: link {r['link']!r} is malformed (column shift?)")
+        if r.get("source") and not re.match(r"^(wikidata:Q[0-9]+|curated:|cldr|geonames)", r["source"]):
+            errors.append(f"{where}: {cid}: source {r['source']!r} is malformed (column shift?)")
         target = None
         link = r.get("link", "")
         if link:
@@ -686,6 +720,11 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
         target.note = r.get("note", "")
         for l in LANGS:
             forms = split_multi(r.get(l, ""))
+            if typ == "NORP" and l in ("ar", "fa"):
+                extra = []
+                for f in forms:
+                    extra.extend(ar_nisba_forms(f) if l == "ar" else fa_plural_forms(f))
+                forms = forms + [x for x in extra if x not in forms]
             if forms:
                 target.set_name(l, forms[0])
                 for f in forms[1:]:
@@ -828,7 +867,7 @@ def validate(kb: KB, errors: list[str]):
                 errors.append(f"{e.id}: empty {l} name")
         if e.related and e.related not in kb.by_id:
             errors.append(f"{e.id}: related {e.related} does not exist")
-        if e.type == "NORP" and not e.related:
+        if e.type == "NORP" and e.subtype == "nationality" and not e.related:
             errors.append(f"{e.id}: NORP without related")
         for l, al in e.aliases.items():
             for a in al:
