@@ -105,7 +105,7 @@ ADMIN_PREFIX_RE = re.compile(
 PERSIAN_LETTERS = set("پچژگکی")
 ARABIC_ONLY_LETTERS = set("يكةى")
 # Letters of Urdu, Pashto, Sindhi, Kurdish, Uyghur and others: such names are skipped.
-OTHER_SCRIPT_LETTERS = set("ٹڈڑںےۓھۃټډړږښځڅګڼېۍڕڵۆێەۇۈۋۉڤڨڭڠݨٻڀٺٽٿڃڄڇڊڌڍڏڐڑڒڔڕږڗڙښڛڜڝڞڟڠڡڢڣڤڥڦڧڨڪڬڭڮڰڱڲڳڴڵڶڷڸڹںڻڼھۀۂۅۊۋۏ")
+OTHER_SCRIPT_LETTERS = set("ہۂٹڈڑںےۓھۃټډړږښځڅګڼېۍڕڵۆێەۇۈۋۉڤڨڭڠݨٻڀٺٽٿڃڄڇڊڌڍڏڐڑڒڔڕږڗڙښڛڜڝڞڟڠڡڢڣڤڥڦڧڨڪڬڭڮڰڱڲڳڴڵڶڷڸڹںڻڼھۀۂۅۊۋۏ")
 ARABIC_SCRIPT_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
@@ -407,12 +407,26 @@ def load_geonames_json(name: str) -> list[dict]:
     return items
 
 
-def pick_preferred(cands: list[str], other: list[str]) -> str:
-    """Prefers a spelling that also exists in the other language (modulo ي/ی and ك/ک), then the shortest."""
+ARAB_WORLD = set("SA AE QA KW BH OM YE IQ SY LB JO PS EG LY SD TN DZ MA MR SO DJ KM".split())
+
+
+def pick_preferred(cands: list[str], other: list[str], lang: str, cc: str) -> str:
+    """Chooses the display name among GeoNames' unlabelled Arabic-script spellings.
+
+    ar: prefers the article form for Arab cities ("الرياض"), then spellings with letters only
+    Arabic uses (ة ي ى ك); fa: prefers spellings with Persian letters and without hamza-on-alef,
+    teh marbuta or Arabic yeh/kaf.  Then spellings shared by both lists, then the shortest."""
     other_keys = {norm_key(o) for o in other}
-    both = [c for c in cands if norm_key(c) in other_keys]
-    pool = both or cands
-    return sorted(pool, key=lambda c: (ADMIN_PREFIX_RE.match(c) is not None, " " in c and "-" not in c and len(c.split()) > 2, len(c), c))[0]
+
+    def score(c: str):
+        if lang == "ar":
+            s = (2 if c.startswith("ال") and cc in ARAB_WORLD else 0) + (1 if any(x in "ةيىك" for x in c) else 0)
+            s -= 2 if c.startswith("ال") and cc not in ARAB_WORLD else 0
+        else:
+            s = (1 if any(x in PERSIAN_LETTERS for x in c) else 0) - (2 if any(x in "أإةيكى" for x in c) else 0)
+        return (-s, norm_key(c) not in other_keys, ADMIN_PREFIX_RE.match(c) is not None, len(c.split()) > 2, len(c), c)
+
+    return sorted(cands, key=score)[0]
 
 
 def arabic_script_names(alts: list[str]) -> tuple[list[str], list[str]]:
@@ -421,7 +435,7 @@ def arabic_script_names(alts: list[str]) -> tuple[list[str], list[str]]:
         a = clean(a)
         if not ARABIC_SCRIPT_RE.search(a) or LATIN_RE.search(a) or re.search(r"[0-9٠-٩۰-۹]", a):
             continue
-        if ADMIN_PREFIX_RE.match(a):
+        if ADMIN_PREFIX_RE.match(a) or a.startswith("ئا"):
             continue
         a = re.sub(r"[\u064B-\u065F\u0670]", "", a)  # vowel marks are not part of the spelling
         lang = script_lang(a)
@@ -482,14 +496,15 @@ def load_cities(kb: KB, countries_capital: dict[str, str]):
         e.cc = cc
         e.set_name("en", v["name"])
         if ar:
-            e.set_name("ar", pick_preferred(ar, fa))
+            e.set_name("ar", pick_preferred(ar, fa, "ar", cc))
             for a in ar:
                 e.add_alias("ar", a)
         if fa:
-            e.set_name("fa", pick_preferred(fa, ar))
+            e.set_name("fa", pick_preferred(fa, ar, "fa", cc))
             for a in fa:
                 e.add_alias("fa", a)
         kb.add(e, f"geonames:{gid}")
+        kb.links.setdefault(f"city:{cc}:{v['name']}", e.id)
         n += 1
     kb.log.append(f"geonames: {n} cities kept of {len(chosen)} candidates")
 
@@ -673,7 +688,7 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
                     errors.append(f"{where}: {cid}: {l} form {f!r} is not in Arabic script (column shift?)")
         if r.get("related") and not ID_RE.match(r["related"]):
             errors.append(f"{where}: {cid}: related {r['related']!r} is not an id (column shift?)")
-        if r.get("link") and not re.match(r"^(iso|cldr-sub|geonames):[A-Za-z0-9]+$", r["link"]):
+        if r.get("link") and not re.match(r"^(iso:[A-Z0-9]+|cldr-sub:[a-z0-9]+|geonames:[0-9]+|city:[A-Z]{2}:.+)$", r["link"]):
             errors.append(f"{where}: {cid}: link {r['link']!r} is malformed (column shift?)")
         if r.get("source") and not re.match(r"^(wikidata:Q[0-9]+|curated:|cldr|geonames)", r["source"]):
             errors.append(f"{where}: {cid}: source {r['source']!r} is malformed (column shift?)")
@@ -688,8 +703,10 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
                 if target.id != cid:
                     if cid in kb.by_id and kb.by_id[cid] is not target:
                         # the wanted id is taken by another generated entity: that one is renamed
-                        other = kb.by_id.pop(cid)
-                        other.id = kb.unique_id(cid, [other.cc.lower() or "x", other.subtype])
+                        other = kb.by_id[cid]
+                        new_id = kb.unique_id(f"{cid}_{other.subtype or 'x'}", [other.cc.lower() or "x"])
+                        del kb.by_id[cid]
+                        other.id = new_id
                         kb.by_id[other.id] = other
                         for k, v in list(kb.links.items()):
                             if v == cid:
@@ -700,11 +717,24 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
                             kb.links[k] = cid
                     target.id = cid
                     kb.by_id[cid] = target
-        elif cid in kb.by_id:
+        if target is None and cid in kb.by_id:
             target = kb.by_id[cid]
             if target.layer == "curated":
                 errors.append(f"{where}: id {cid} already defined by curated data")
                 continue
+            if target.type != typ:
+                # same id, different thing (NORP "chechen" vs the CLDR subdivision "Chechen"):
+                # the generated entity moves aside
+                other = kb.by_id[cid]
+                new_id = kb.unique_id(f"{cid}_{other.subtype or 'x'}", [other.cc.lower() or "x"])
+                del kb.by_id[cid]
+                other.id = new_id
+                kb.by_id[other.id] = other
+                for k, v in list(kb.links.items()):
+                    if v == cid:
+                        kb.links[k] = other.id
+                kb.log.append(f"generated {cid} renamed {other.id}: curated {typ} {cid} takes the id")
+                target = None
         if target is None:
             target = Entity(cid, typ, r.get("subtype", ""), "curated")
             kb.add(target)
