@@ -775,19 +775,39 @@ def apply_curated(kb: KB, rows: list[dict], errors: list[str]):
 
 
 def apply_drops(kb: KB, rows: list[dict], errors: list[str]):
+    """Reviewed source noise: the alias is removed (a dropped preferred name is replaced by the
+    first remaining alias of that language, or the language is left without a name)."""
     for r in rows:
         e = kb.by_id.get(r["id"])
         if e is None:
             errors.append(f"{r['_where']}: drop for unknown id {r['id']}")
             continue
         k = norm_key(r["alias"])
-        before = sum(len(v) for v in e.aliases.values())
+        found = any(norm_key(f) == k for _, f in e.all_forms())
         e.remove_form(k)
         for l, n in list(e.names.items()):
             if norm_key(n) == k:
-                errors.append(f"{r['_where']}: cannot drop the preferred name {n!r} of {e.id}")
-        if sum(len(v) for v in e.aliases.values()) == before:
-            kb.log.append(f"drop list: {r['id']} has no alias {r['alias']!r} (stale row)")
+                rest = e.aliases.get(l, [])
+                if rest:
+                    e.names[l] = rest.pop(0)
+                else:
+                    del e.names[l]
+        if not found:
+            errors.append(f"{r['_where']}: {r['id']} has no form {r['alias']!r} (stale row)")
+
+
+def apply_weak_list(kb: KB, rows: list[dict], errors: list[str]):
+    """Reviewed forms of generated entities that are ordinary words: weak."""
+    for r in rows:
+        e = kb.by_id.get(r["id"])
+        if e is None:
+            errors.append(f"{r['_where']}: weak row for unknown id {r['id']}")
+            continue
+        k = norm_key(r["alias"])
+        hits = [f for _, f in e.all_forms() if norm_key(f) == k]
+        if not hits:
+            errors.append(f"{r['_where']}: {r['id']} has no form {r['alias']!r} (stale row)")
+        e.weak.update(hits)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -818,13 +838,22 @@ def flag_weak(kb: KB, stop: set[str]):
                 continue
             if e.subtype in ("country", "territory") or e.type != "GPE":
                 continue
-            # A generated place whose name is a very common word: weak unless the place is big.
+            # A generated place named like a common word. Signals: the word's frequency in the
+            # language (wordfreq) and how much higher it is than the English name's frequency
+            # (a real place name is about as frequent in English; a common word is not).
             z = zipf_frequency(f, l)
-            pop = max(e.pop, 1)
-            threshold = 3.0 + 0.35 * math.log10(pop) if e.subtype != "capital" else 6.0
-            threshold = min(max(threshold, 4.0), 5.2)
-            if z >= threshold:
-                e.weak.add(f)
+            if e.subtype in ("city",):
+                zen = zipf_frequency(e.names.get("en", "").lower(), "en")
+                core = e.cc in CORE_CITIES
+                if z >= 5.2 or (z >= 4.0 and (not core or e.pop < 200_000) and z - zen >= 0.8):
+                    e.weak.add(f)
+            elif e.subtype != "capital":
+                # subdivisions: Iran's, the South Caucasus' and Turkey's provinces are household
+                # names in their press; elsewhere (Arab governorates named "the eastern", "the
+                # interior"...) the same test as for cities applies
+                zen = zipf_frequency(e.names.get("en", "").lower(), "en")
+                if z >= 5.5 or (e.cc not in ("IR", "AZ", "AM", "GE", "TR") and z >= 4.0 and z - zen >= 0.8):
+                    e.weak.add(f)
 
 
 def drop_short(kb: KB):
@@ -913,7 +942,7 @@ def main() -> int:
     errors: list[str] = []
     kb = KB()
 
-    curated_files = sorted(p for p in CURATED.glob("*.tsv") if p.name not in ("ambiguous.tsv", "drop_aliases.tsv"))
+    curated_files = sorted(p for p in CURATED.glob("*.tsv") if p.name not in ("ambiguous.tsv", "drop_aliases.tsv", "weak_aliases.tsv"))
     curated_rows = []
     for p in curated_files:
         curated_rows.extend(read_tsv(p))
@@ -933,6 +962,7 @@ def main() -> int:
 
     drop_rows = read_tsv_simple(CURATED / "drop_aliases.tsv", ["id", "alias", "reason"])
     apply_drops(kb, drop_rows, errors)
+    weak_rows = read_tsv_simple(CURATED / "weak_aliases.tsv", ["id", "alias", "reason"])
     ambiguous_rows = read_tsv_simple(CURATED / "ambiguous.tsv", ["alias", "ids", "reason"])
     ambiguous = {norm_key(r["alias"]) for r in ambiguous_rows}
 
@@ -940,6 +970,7 @@ def main() -> int:
     stop = load_stopwords()
     resolve_shared(kb, ambiguous, errors)
     flag_weak(kb, stop)
+    apply_weak_list(kb, weak_rows, errors)
     validate(kb, errors)
 
     if errors:
