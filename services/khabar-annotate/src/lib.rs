@@ -5,9 +5,11 @@
 //!
 //! Where things are decided:
 //! - [`text`]: normalisation, tokens, sentences, zones, language;
-//! - [`model`]: the output types.
+//! - [`model`]: the output types;
+//! - [`ner`]: the trained sequence labeller (Entities II).
 
 pub mod model;
+pub mod ner;
 pub mod text;
 
 pub use model::*;

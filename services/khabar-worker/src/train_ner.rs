@@ -1,15 +1,510 @@
-//! `khabar-worker train-ner`: trains the sequence labeller from CoNLL/TSV files (to be written).
-use std::path::PathBuf;
+//! `khabar-worker train-ner`: trains the named-entity sequence labeller of `khabar_annotate::ner`
+//! from CoNLL/TSV files, reports dev-set scores the way `shared/eval/conll_eval.py` computes them,
+//! and writes the compact model file that the annotator compiles in.
+//!
+//! The shipped models were made with these commands, run from the repository root with the
+//! corpora of `shared/ner-train` beside it (see its PROVENANCE.md); the corpora never enter the
+//! repository, the model files do:
+//!
+//! ```text
+//! # Arabic: ANERcorp (first 90% of sentences) + 18 AQMAR articles + Wojood sample train;
+//! # dev = last 10% of ANERcorp + 3 AQMAR articles + Wojood sample val.
+//! cargo run --release -p khabar-worker -- train-ner --lang ar \
+//!   --train ../shared/ner-train/ar/anercorp_train.tsv@0:0.9 ../shared/ner-train/ar/aqmar \
+//!           ../shared/ner-train/ar/wojood_sample_train.tsv \
+//!   --dev ../shared/ner-train/ar/anercorp_train.tsv@0.9:1 \
+//!         ../shared/ner-train/ar/aqmar/Enrico_Fermi.tsv ../shared/ner-train/ar/aqmar/Internet.tsv \
+//!         ../shared/ner-train/ar/aqmar/Ummaya_Mosque.tsv ../shared/ner-train/ar/wojood_sample_val.tsv \
+//!   --out services/khabar-annotate/models/ner-ar.bin
+//!
+//! # Persian: PEYMA train; dev = PEYMA dev.
+//! cargo run --release -p khabar-worker -- train-ner --lang fa \
+//!   --train ../shared/ner-train/fa/peyma_train.tsv --dev ../shared/ner-train/fa/peyma_dev.tsv \
+//!   --out services/khabar-annotate/models/ner-fa.bin
+//! ```
+//!
+//! `FILE@A:B` takes the sentences from fraction A to fraction B of a file; a folder stands for
+//! its files in name order, less those given to `--dev`. Training is deterministic (`--seed`);
+//! the epoch with the best dev F1 is kept. `--final` then trains again on train + dev for that
+//! many epochs (the dev scores printed before are the honest ones).
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use khabar_annotate::model::{EntityType, Lang};
+use khabar_annotate::ner::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES};
+use khabar_annotate::ner::{Clusters, Lexicon, Model, NerSpan, Tagger};
+use khabar_annotate::text::TextView;
 
 /// Options of `train-ner`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TrainNerArgs {
-    /// Training files or folders (CoNLL/TSV: token TAB tag, blank line between sentences).
-    #[arg(required = true)]
-    pub train: Vec<PathBuf>,
+    /// Language of the corpora: ar or fa.
+    #[arg(long)]
+    pub lang: String,
+    /// Training files or folders (CoNLL/TSV: token TAB tag, blank line between sentences);
+    /// `FILE@A:B` keeps the sentences from fraction A to B.
+    #[arg(long, required = true, num_args = 1..)]
+    pub train: Vec<String>,
+    /// Dev files or folders, same syntax; scored after every epoch, never trained on.
+    #[arg(long, num_args = 1..)]
+    pub dev: Vec<String>,
+    /// Where to write the model.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Maximum number of epochs.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Seed of the sentence shuffling.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Ignore features seen fewer times than this.
+    #[arg(long, default_value_t = 1)]
+    pub min_count: u32,
+    /// Drop features whose largest averaged weight is below this.
+    #[arg(long, default_value_t = 0.0)]
+    pub prune: f32,
+    /// After choosing the epoch on dev, retrain on train + dev for that many epochs.
+    #[arg(long)]
+    pub r#final: bool,
+    /// Also write the dev sentences (as read) to this folder, for `conll_eval.py`.
+    #[arg(long)]
+    pub dump_dev: Option<PathBuf>,
+}
+
+/// One corpus sentence: (token, tag) pairs.
+pub type Sentence = Vec<(String, String)>;
+
+/// Reads a CoNLL file exactly as `conll_eval.py` does: LRM/RLM removed, "tok TAG", "tok<TAB>TAG"
+/// or "tok|B_TAG" lines, sentences cut at 200 tokens.
+pub fn read_conll(text: &str) -> Vec<Sentence> {
+    let mut sents = Vec::new();
+    let mut cur: Sentence = Vec::new();
+    for line in text.split('\n') {
+        let line = line.replace(['\u{200e}', '\u{200f}'], "");
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                sents.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let (tok, tag) = if line.contains('|') && !line.contains('\t') && !line.trim().contains(' ') {
+            let (t, g) = line.rsplit_once('|').unwrap();
+            (t.to_string(), g.replacen('_', "-", 1))
+        } else {
+            let parts: Vec<&str> = if line.contains('\t') { line.split('\t').collect() } else { line.split_whitespace().collect() };
+            (parts[0].to_string(), parts[parts.len() - 1].to_string())
+        };
+        if tok.is_empty() {
+            continue;
+        }
+        cur.push((tok, tag));
+        if cur.len() >= 200 {
+            sents.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        sents.push(cur);
+    }
+    sents
+}
+
+/// A file with an optional sentence range.
+#[derive(Debug, Clone, PartialEq)]
+struct Source {
+    path: PathBuf,
+    range: (f64, f64),
+}
+
+fn parse_source(s: &str) -> Result<Source> {
+    if let Some((p, r)) = s.rsplit_once('@') {
+        if let Some((a, b)) = r.split_once(':') {
+            let (a, b): (f64, f64) = (a.parse().context("range start")?, b.parse().context("range end")?);
+            if !(0.0..=1.0).contains(&a) || !(0.0..=1.0).contains(&b) || a >= b {
+                bail!("bad sentence range in {s}");
+            }
+            return Ok(Source { path: PathBuf::from(p), range: (a, b) });
+        }
+    }
+    Ok(Source { path: PathBuf::from(s), range: (0.0, 1.0) })
+}
+
+fn expand(args: &[String], exclude: &[Source]) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for a in args {
+        let src = parse_source(a)?;
+        if src.path.is_dir() {
+            let mut files: Vec<PathBuf> = fs::read_dir(&src.path)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+            files.sort();
+            for f in files {
+                let whole = exclude.iter().any(|d| same_file(&d.path, &f) && d.range == (0.0, 1.0));
+                if !whole {
+                    out.push(Source { path: f, range: src.range });
+                }
+            }
+        } else {
+            out.push(src);
+        }
+    }
+    Ok(out)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn load(sources: &[Source]) -> Result<Vec<Sentence>> {
+    let mut out = Vec::new();
+    for s in sources {
+        let text = fs::read_to_string(&s.path).with_context(|| format!("reading {}", s.path.display()))?;
+        let sents = read_conll(&text);
+        let n = sents.len();
+        let (a, b) = ((s.range.0 * n as f64).round() as usize, (s.range.1 * n as f64).round() as usize);
+        out.extend(sents.into_iter().skip(a).take(b - a));
+    }
+    Ok(out)
+}
+
+/// Counts of one entity type.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Counts {
+    /// (precision, recall, F1).
+    pub fn prf(&self) -> (f64, f64, f64) {
+        let p = if self.tp + self.fp > 0 { self.tp as f64 / (self.tp + self.fp) as f64 } else { 0.0 };
+        let r = if self.tp + self.fn_ > 0 { self.tp as f64 / (self.tp + self.fn_) as f64 } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        (p, r, f)
+    }
+}
+
+/// Dev scores: overall and per type (PER, ORG, LOC).
+#[derive(Debug, Clone, Default)]
+pub struct Scores {
+    pub all: Counts,
+    pub per_type: BTreeMap<&'static str, Counts>,
+}
+
+fn fold(t: EntityType) -> Option<&'static str> {
+    match t {
+        EntityType::Person => Some("PER"),
+        EntityType::Org => Some("ORG"),
+        EntityType::Loc | EntityType::Gpe | EntityType::Fac => Some("LOC"),
+        _ => None,
+    }
+}
+
+/// Scores `tagger` on `sents` exactly as `conll_eval.py` scores the service: sentences joined
+/// with spaces, 40 to a text separated by line breaks, every mention mapped to the corpus tokens
+/// it overlaps, conlleval chunks on PER/ORG/LOC.
+pub fn evaluate(tagger: &Tagger, sents: &[Sentence], lang: Lang) -> Scores {
+    evaluate_with(|v| tagger.tag(v), sents, lang)
+}
+
+/// [`evaluate`] with any tagging function.
+pub fn evaluate_with(tag: impl Fn(&TextView) -> Vec<NerSpan>, sents: &[Sentence], lang: Lang) -> Scores {
+    let mut sc = Scores::default();
+    for t in ["PER", "ORG", "LOC"] {
+        sc.per_type.insert(t, Counts::default());
+    }
+    for batch in sents.chunks(40) {
+        let mut text: Vec<char> = Vec::new();
+        let mut tok_spans: Vec<Vec<(usize, usize)>> = Vec::new();
+        for s in batch {
+            let mut spans = Vec::new();
+            for (tok, _) in s {
+                let start = text.len();
+                text.extend(tok.chars());
+                spans.push((start, text.len()));
+                text.push(' ');
+            }
+            text.pop();
+            text.push('\n');
+            tok_spans.push(spans);
+        }
+        let text: String = text.into_iter().collect();
+        let view = TextView::new(&text, Some(lang));
+        let mut mentions: Vec<(&str, usize, usize)> =
+            tag(&view).into_iter().filter_map(|m| fold(m.etype).map(|t| (t, m.span.start as usize, m.span.end as usize))).collect();
+        mentions.sort_by_key(|m| m.1);
+        for (s, spans) in batch.iter().zip(&tok_spans) {
+            let gold_tags: Vec<_> = s.iter().map(|(_, t)| eval_tag(t)).collect();
+            let gold = train::chunks(&gold_tags);
+            let mut pred_tags: Vec<(char, Option<&'static str>)> = vec![('O', None); s.len()];
+            for &(t, ms, me) in &mentions {
+                let idx: Vec<usize> = spans.iter().enumerate().filter(|(_, (ts, te))| *ts < me && ms < *te).map(|(i, _)| i).collect();
+                if idx.is_empty() || idx.iter().any(|&i| pred_tags[i].0 != 'O') {
+                    continue;
+                }
+                let t = train::corpus_type(t);
+                for (k, &i) in idx.iter().enumerate() {
+                    pred_tags[i] = (if k == 0 { 'B' } else { 'I' }, t);
+                }
+            }
+            let pred = train::chunks(&pred_tags);
+            for c in &gold {
+                let e = sc.per_type.entry(c.0).or_default();
+                if pred.contains(c) {
+                    e.tp += 1;
+                    sc.all.tp += 1;
+                } else {
+                    e.fn_ += 1;
+                    sc.all.fn_ += 1;
+                }
+            }
+            for c in &pred {
+                if !gold.contains(c) {
+                    sc.per_type.entry(c.0).or_default().fp += 1;
+                    sc.all.fp += 1;
+                }
+            }
+        }
+    }
+    sc
+}
+
+/// A corpus tag folded like `conll_eval.py` (PER/ORG/LOC, GPE and FAC as LOC, others O).
+fn eval_tag(tag: &str) -> (char, Option<&'static str>) {
+    if tag == "O" || !tag.contains('-') {
+        return ('O', None);
+    }
+    let (b, t) = tag.split_once('-').unwrap();
+    let t = match t.to_ascii_uppercase().as_str() {
+        "PER" | "PERS" | "PERSON" => Some("PER"),
+        "ORG" | "ORGANIZATION" => Some("ORG"),
+        "LOC" | "GPE" | "FAC" | "LOCATION" => Some("LOC"),
+        _ => None,
+    };
+    match (b, t) {
+        ("B", Some(t)) => ('B', Some(t)),
+        ("I", Some(t)) => ('I', Some(t)),
+        _ => ('O', None),
+    }
+}
+
+fn report(sc: &Scores) -> String {
+    let (p, r, f) = sc.all.prf();
+    let mut s = format!("P {:.4} R {:.4} F1 {:.4}", p, r, f);
+    for (t, c) in &sc.per_type {
+        let (p, r, f) = c.prf();
+        s.push_str(&format!(" | {t} {:.4}/{:.4}/{:.4}", p, r, f));
+    }
+    s
+}
+
+/// Features of every sentence of `sents`, with labels projected onto Khabar's tokens.
+pub fn examples(sents: &[Sentence], lang: Lang, lex: &Lexicon, clusters: &Clusters) -> Vec<Example> {
+    let mut out = Vec::with_capacity(sents.len());
+    for s in sents {
+        let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
+        let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+        let p = train::project(&toks, &tags, lang, &TYPES);
+        for (r, labels) in p.sentences {
+            out.push(train::example(&p.view, r, labels, lex, clusters, &[]));
+        }
+    }
+    out
+}
+
+/// Mean negative log-likelihood of the gold labels under the model's marginals at `temp`.
+fn label_nll(tagger: &Tagger, sents: &[Sentence], lang: Lang, temp: f32) -> f64 {
+    let (mut nll, mut n) = (0f64, 0usize);
+    let l = tagger.model().n_labels();
+    for s in sents {
+        let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
+        let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+        let p = train::project(&toks, &tags, lang, &TYPES);
+        for (r, labels) in p.sentences {
+            let m = tagger.marginals(&p.view, r, temp);
+            for (i, &y) in labels.iter().enumerate() {
+                nll -= (m[i * l + y as usize].max(1e-6) as f64).ln();
+                n += 1;
+            }
+        }
+    }
+    nll / n.max(1) as f64
 }
 
 /// Runs `train-ner`.
-pub fn run(_args: &TrainNerArgs) -> anyhow::Result<()> {
-    anyhow::bail!("train-ner is not implemented yet")
+pub fn run(args: &TrainNerArgs) -> Result<()> {
+    let lang = match Lang::from_code(&args.lang) {
+        Some(l @ (Lang::Ar | Lang::Fa)) => l,
+        _ => bail!("--lang must be ar or fa"),
+    };
+    let t0 = Instant::now();
+    let dev_src = expand(&args.dev, &[])?;
+    let train_src = expand(&args.train, &dev_src)?;
+    let train_sents = load(&train_src)?;
+    let dev_sents = load(&dev_src)?;
+    eprintln!(
+        "train: {} files, {} sentences, {} tokens; dev: {} files, {} sentences, {} tokens",
+        train_src.len(),
+        train_sents.len(),
+        train_sents.iter().map(|s| s.len()).sum::<usize>(),
+        dev_src.len(),
+        dev_sents.len(),
+        dev_sents.iter().map(|s| s.len()).sum::<usize>()
+    );
+    if let Some(dir) = &args.dump_dev {
+        fs::create_dir_all(dir)?;
+        let mut out = String::new();
+        for s in &dev_sents {
+            for (t, g) in s {
+                out.push_str(&format!("{t}\t{g}\n"));
+            }
+            out.push('\n');
+        }
+        let p = dir.join(format!("dev-{}.tsv", lang.code()));
+        fs::write(&p, out)?;
+        eprintln!("dev sentences written to {}", p.display());
+    }
+    if std::env::var_os("KHABAR_NER_ORACLE").is_some() {
+        eprintln!("projection oracle on dev: {}", report(&oracle(&dev_sents, lang)));
+    }
+    let lex = Lexicon::builtin(lang);
+    let clusters = Clusters::default();
+    let opts = TrainOptions { min_count: args.min_count };
+    let train_examples = examples(&train_sents, lang, &lex, &clusters);
+    let mut trainer = Trainer::new(lang, &TYPES, train_examples, clusters.clone(), &opts);
+    eprintln!("{} training sentences after re-tokenisation, {} features ({:.1}s)", trainer.n_examples(), trainer.n_features(), t0.elapsed().as_secs_f64());
+    let mut rng = SplitMix64(args.seed);
+    let mut best: Option<(f64, usize, Model, Scores)> = None;
+    for epoch in 1..=args.epochs {
+        let te = Instant::now();
+        let st = trainer.epoch(&mut rng);
+        let model = trainer.model(args.prune);
+        if dev_sents.is_empty() {
+            eprintln!("epoch {epoch}: {} token errors ({:.1}s)", st.token_errors, te.elapsed().as_secs_f64());
+            best = Some((0.0, epoch, model, Scores::default()));
+            continue;
+        }
+        let tagger = Tagger::new(model);
+        let sc = evaluate(&tagger, &dev_sents, lang);
+        let f = sc.all.prf().2;
+        eprintln!("epoch {epoch}: train token errors {} | dev {} ({:.1}s)", st.token_errors, report(&sc), te.elapsed().as_secs_f64());
+        if best.as_ref().is_none_or(|b| f > b.0) {
+            best = Some((f, epoch, tagger.model().clone(), sc));
+        }
+    }
+    let Some((f, epoch, mut model, sc)) = best else { bail!("no epochs") };
+    if !dev_sents.is_empty() {
+        eprintln!("best epoch {epoch}: dev {}", report(&sc));
+        let _ = f;
+    }
+    if args.r#final && !dev_sents.is_empty() {
+        let mut all = train_sents.clone();
+        all.extend(dev_sents.iter().cloned());
+        let ex = examples(&all, lang, &lex, &clusters);
+        let mut t = Trainer::new(lang, &TYPES, ex, clusters.clone(), &opts);
+        let mut rng = SplitMix64(args.seed);
+        for _ in 0..epoch {
+            t.epoch(&mut rng);
+        }
+        let temp = model.temperature();
+        model = t.model(args.prune);
+        model.set_temperature(temp);
+        eprintln!("retrained on train + dev for {epoch} epochs");
+    }
+    if !dev_sents.is_empty() {
+        // confidence calibration: the temperature that best predicts the dev labels
+        let tagger = Tagger::new(model.clone());
+        let mut bt = (f64::INFINITY, 1.0f32);
+        for t in [0.5f32, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0] {
+            let nll = label_nll(&tagger, &dev_sents, lang, t);
+            if nll < bt.0 {
+                bt = (nll, t);
+            }
+        }
+        eprintln!("confidence temperature {} (dev label NLL {:.4})", bt.1, bt.0);
+        model.set_temperature(bt.1);
+    }
+    let bytes = model.to_bytes();
+    if let Some(dir) = args.out.parent() {
+        if !dir.as_os_str().is_empty() {
+            fs::create_dir_all(dir)?;
+        }
+    }
+    fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes, {} features), training took {:.1}s",
+        args.out.display(),
+        bytes.len(),
+        model.n_features(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_conll_like_the_evaluation() {
+        let s = read_conll("a\tB-PER\nb\u{200f}\tI-PER\n\nc O\nd|B_LOC\n");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0][1], ("b".to_string(), "I-PER".to_string()));
+        assert_eq!(s[1][1], ("d".to_string(), "B-LOC".to_string()));
+        let long: String = (0..450).map(|i| format!("w{i}\tO\n")).collect();
+        assert_eq!(read_conll(&long).iter().map(|s| s.len()).collect::<Vec<_>>(), [200, 200, 50]);
+    }
+
+    #[test]
+    fn sources_with_ranges() {
+        assert_eq!(parse_source("x.tsv@0.9:1").unwrap(), Source { path: "x.tsv".into(), range: (0.9, 1.0) });
+        assert_eq!(parse_source("x.tsv").unwrap().range, (0.0, 1.0));
+        assert!(parse_source("x.tsv@0.5:0.2").is_err());
+    }
+}
+
+/// The projection oracle: dev scores when the gold labels projected onto Khabar's tokens are
+/// returned as mentions (what the re-tokenisation alone loses). `KHABAR_NER_ORACLE=1` prints it.
+pub fn oracle(sents: &[Sentence], lang: Lang) -> Scores {
+    use std::collections::HashMap;
+    let mut by_text: HashMap<String, Vec<NerSpan>> = HashMap::new();
+    for batch in sents.chunks(40) {
+        let text: String = batch.iter().map(|s| s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" ") + "\n").collect();
+        let mut spans = Vec::new();
+        let mut offset = 0u32;
+        for s in batch {
+            let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
+            let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+            let p = train::project(&toks, &tags, lang, &TYPES);
+            for (r, labels) in &p.sentences {
+                let mut i = 0;
+                while i < labels.len() {
+                    if labels[i] % 2 == 1 {
+                        let mut j = i + 1;
+                        while j < labels.len() && labels[j] == labels[i] + 1 {
+                            j += 1;
+                        }
+                        let (a, b) = (&p.view.tokens[r.start + i], &p.view.tokens[r.start + j - 1]);
+                        let etype = EntityType::parse(TYPES[(labels[i] as usize - 1) / 2]).unwrap();
+                        spans.push(NerSpan {
+                            span: khabar_annotate::model::Span { start: a.span.start + offset, end: b.span.end + offset },
+                            tokens: 0..0,
+                            etype,
+                            confidence: 1.0,
+                        });
+                        i = j;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            offset += toks.iter().map(|t| t.chars().count() as u32 + 1).sum::<u32>();
+        }
+        by_text.insert(text, spans);
+    }
+    evaluate_with(|v| by_text.get(&v.chars.iter().collect::<String>()).cloned().unwrap_or_default(), sents, lang)
 }

@@ -1,0 +1,144 @@
+use super::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES};
+use super::*;
+
+const PERS: [&str; 6] = ["محمد علي", "سامي", "خالد عبد الله", "ليلى حسن", "عمر", "يوسف كريم"];
+const ORGS: [&str; 4] = ["منظمة الصحة العالمية", "البنك الدولي", "شركة أرامكو", "جامعة القاهرة"];
+const LOCS: [&str; 5] = ["بغداد", "العراق", "باكو", "مصر", "دمشق"];
+
+/// Tokens and BIO tags of "قال الرئيس PER إن ORG ستعمل في LOC ."
+fn sentence(p: &str, o: &str, l: &str) -> (Vec<String>, Vec<String>) {
+    let mut toks = Vec::new();
+    let mut tags = Vec::new();
+    let mut push = |s: &str, ty: Option<&str>| {
+        for (i, w) in s.split(' ').enumerate() {
+            toks.push(w.to_string());
+            tags.push(match ty {
+                None => "O".to_string(),
+                Some(t) => format!("{}-{t}", if i == 0 { "B" } else { "I" }),
+            });
+        }
+    };
+    push("قال الرئيس", None);
+    push(p, Some("PERS"));
+    push("إن", None);
+    push(o, Some("ORG"));
+    push("ستعمل في", None);
+    push(l, Some("LOC"));
+    push(".", None);
+    (toks, tags)
+}
+
+fn synthetic_examples() -> Vec<Example> {
+    let lex = Lexicon::builtin(Lang::Ar);
+    let clusters = Clusters::default();
+    let mut out = Vec::new();
+    for (i, p) in PERS.iter().enumerate().take(5) {
+        for (j, o) in ORGS.iter().enumerate() {
+            let l = LOCS[(i + j) % 4];
+            let (toks, tags) = sentence(p, o, l);
+            let t: Vec<&str> = toks.iter().map(|s| s.as_str()).collect();
+            let g: Vec<&str> = tags.iter().map(|s| s.as_str()).collect();
+            let pr = train::project(&t, &g, Lang::Ar, &TYPES);
+            for (r, labels) in pr.sentences {
+                out.push(train::example(&pr.view, r, labels, &lex, &clusters, &[]));
+            }
+        }
+    }
+    out
+}
+
+fn train_tiny(seed: u64) -> Model {
+    let mut t = Trainer::new(Lang::Ar, &TYPES, synthetic_examples(), Clusters::default(), &TrainOptions::default());
+    let mut rng = SplitMix64(seed);
+    for _ in 0..5 {
+        t.epoch(&mut rng);
+    }
+    t.model(0.0)
+}
+
+#[test]
+fn training_is_deterministic() {
+    let a = train_tiny(7).to_bytes();
+    let b = train_tiny(7).to_bytes();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn model_round_trips() {
+    let m = train_tiny(1);
+    let bytes = m.to_bytes();
+    let back = Model::from_bytes(&bytes).unwrap();
+    assert_eq!(back.to_bytes(), bytes);
+    assert_eq!(back.n_features(), m.n_features());
+    let v = TextView::new("قال الرئيس يوسف كريم إن البنك الدولي ستعمل في دمشق .", Some(Lang::Ar));
+    assert_eq!(Tagger::new(m).tag(&v), Tagger::new(back).tag(&v));
+    assert_eq!(Model::from_bytes(b"nope").unwrap_err(), ModelError::BadMagic);
+    let mut cut = bytes.clone();
+    cut.truncate(bytes.len() / 2);
+    assert!(Model::from_bytes(&cut).is_err());
+}
+
+#[test]
+fn tiny_model_finds_exact_spans() {
+    let tagger = Tagger::new(train_tiny(3));
+    // an unseen combination, with extra spaces and a proclitic on the place name
+    let text = "قال  الرئيس يوسف كريم إن البنك الدولي ستعمل في والعراق .";
+    let v = TextView::new(text, Some(Lang::Ar));
+    let spans = tagger.tag(&v);
+    let got: Vec<(String, EntityType)> = spans.iter().map(|s| (v.text_of(s.span), s.etype)).collect();
+    assert_eq!(
+        got,
+        [("يوسف كريم".to_string(), EntityType::Person), ("البنك الدولي".to_string(), EntityType::Org), ("العراق".to_string(), EntityType::Loc)]
+    );
+    for s in &spans {
+        assert!(s.confidence > 0.0 && s.confidence <= 1.0);
+        assert_eq!(v.tokens[s.tokens.start].span.end.min(s.span.end), v.tokens[s.tokens.start].span.end);
+    }
+    // the proclitic is outside the span but inside the token
+    let last = &spans[2];
+    assert_eq!(v.tokens[last.tokens.start].span.start + 1, last.span.start);
+}
+
+#[test]
+fn projection_splits_punctuation_off_entities() {
+    let toks = ["(د", "ب", "أ)", "قال", "«العراق»", "الجديد"];
+    let tags = ["B-ORG", "I-ORG", "I-ORG", "O", "B-LOC", "O"];
+    let p = train::project(&toks, &tags, Lang::Ar, &TYPES);
+    let words: Vec<String> = p.view.tokens.iter().map(|t| p.view.text_of(t.span)).collect();
+    assert_eq!(words, ["(", "د", "ب", "أ", ")", "قال", "«", "العراق", "»", "الجديد"]);
+    assert_eq!(p.sentences.len(), 1);
+    // O B-ORG I-ORG I-ORG O O O B-LOC O O
+    assert_eq!(p.sentences[0].1, [0, 3, 4, 4, 0, 0, 0, 5, 0, 0]);
+}
+
+#[test]
+fn projection_restarts_entities_cut_by_a_sentence_break() {
+    let toks = ["زار", "د.", "محمد", "بغداد"];
+    let tags = ["O", "B-PER", "I-PER", "B-LOC"];
+    let p = train::project(&toks, &tags, Lang::Ar, &TYPES);
+    let all: Vec<u8> = p.sentences.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+    for (_, l) in &p.sentences {
+        for i in 0..l.len() {
+            assert!(decode::allowed(if i == 0 { None } else { Some(l[i - 1] as usize) }, l[i] as usize));
+        }
+    }
+    assert_eq!(all.iter().filter(|&&y| y == 5).count(), 1);
+}
+
+#[test]
+fn conlleval_chunks() {
+    let t = |s: &str| train::parse_tag(s);
+    let tags: Vec<_> = ["B-PER", "I-PER", "I-LOC", "O", "I-ORG", "B-ORG", "B-MISC", "I-MISC"].iter().map(|s| t(s)).collect();
+    assert_eq!(train::chunks(&tags), [("PER", 0, 2), ("LOC", 2, 3), ("ORG", 4, 5), ("ORG", 5, 6)]);
+    assert_eq!(t("B-GPE"), ('B', Some("LOC")));
+    assert_eq!(t("I--ORG"), ('O', None));
+}
+
+#[test]
+fn sentences_are_tagged_separately() {
+    let v = TextView::new("جملة أولى. جملة ثانية\nسطر", Some(Lang::Ar));
+    let r = sentence_ranges(&v);
+    assert_eq!(r.len(), 3);
+    assert_eq!(r.last().unwrap().end, v.tokens.len());
+    assert!(sentence_ranges(&TextView::new("", None)).is_empty());
+}
