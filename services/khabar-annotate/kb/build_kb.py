@@ -851,8 +851,7 @@ def flag_weak(kb: KB, stop: set[str]):
                 # subdivisions: Iran's, the South Caucasus' and Turkey's provinces are household
                 # names in their press; elsewhere (Arab governorates named "the eastern", "the
                 # interior"...) the same test as for cities applies
-                zen = zipf_frequency(e.names.get("en", "").lower(), "en")
-                if z >= 5.5 or (e.cc not in ("IR", "AZ", "AM", "GE", "TR") and z >= 4.0 and z - zen >= 0.8):
+                if z >= 5.5 or (e.cc not in ("IR", "AZ", "AM", "GE", "TR") and z >= 4.0):
                     e.weak.add(f)
 
 
