@@ -4,13 +4,19 @@
 //! lexicons, model weights) is compiled into the library. The server and the worker wrap it.
 //!
 //! Where things are decided:
-//! - [`text`]: normalisation, tokens, sentences, zones, language;
+//! - [`text`]: normalisation, tokens, sentences, zones, language, dateline/title/source;
+//! - [`time`], [`quantity`], [`numbers`]: dates (with calendar conversion), amounts, number words;
+//! - [`lexicon`]: the word lists under `lexicon/`;
 //! - [`model`]: the output types;
 //! - [`ner`]: the trained sequence labeller (Entities II).
 
+pub mod lexicon;
 pub mod model;
 pub mod ner;
+pub mod numbers;
+pub mod quantity;
 pub mod text;
+pub mod time;
 
 pub use model::*;
 
@@ -42,12 +48,34 @@ impl Annotator {
     /// Annotates one text.
     pub fn annotate(&self, input: &Input<'_>) -> Annotations {
         let view = text::TextView::new(input.text, input.lang_hint);
+        let text_layer = annotate_text_layer(&view, input);
         Annotations {
             annotator_version: ANNOTATOR_VERSION.to_string(),
             lang: view.lang,
             sentences: view.sentences.clone(),
             zones: view.zones.clone(),
-            ..Annotations::default()
+            ..text_layer
         }
+    }
+}
+
+/// The text layer's part of the annotations: dateline, title, source, publication date, time
+/// expressions and quantities. Yearless dates are completed from `input.publish_date`, or else
+/// from a dateline date that has a year.
+fn annotate_text_layer(view: &text::TextView, input: &Input<'_>) -> Annotations {
+    let md = text::metadata::extract(&view.chars, &view.tokens, &view.zones, view.dateline.as_ref());
+    let dateline_date = md.dateline.as_ref().and_then(|d| d.date.clone());
+    let doc = input.publish_date.and_then(time::DocDate::parse).or_else(|| dateline_date.as_deref().and_then(time::DocDate::parse));
+    let times = time::find_times(&view.chars, &view.tokens, view.lang, doc.as_ref());
+    let taken: Vec<Span> = times.iter().map(|t| t.span).collect();
+    let quantities = quantity::find_quantities(&view.chars, &view.tokens, view.lang, &taken);
+    Annotations {
+        dateline: md.dateline,
+        title: md.title,
+        source_name: md.source_name,
+        publish_date: if input.publish_date.is_none() { dateline_date } else { None },
+        times,
+        quantities,
+        ..Annotations::default()
     }
 }

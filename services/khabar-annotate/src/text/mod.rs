@@ -1,13 +1,17 @@
 //! The text layer: the original text as code points, its normalised view, language,
 //! sentences, tokens and zones. Every later stage works on a [`TextView`].
 
+pub mod lang;
+pub mod metadata;
 pub mod normalize;
+pub mod segment;
 pub mod token;
+pub mod zones;
 
 pub use normalize::{normalize, NormView};
-pub use token::{tokenize, Reading, Token, TokenKind};
+pub use token::{tokenize, Reading, SuffixReading, Token, TokenKind};
 
-use crate::model::{Lang, Span, Zone, ZoneType};
+use crate::model::{Lang, Span, Zone};
 
 /// A text prepared for annotation.
 #[derive(Debug, Clone)]
@@ -22,14 +26,19 @@ pub struct TextView {
     pub sentences: Vec<Span>,
     /// Zones in text order.
     pub zones: Vec<Zone>,
+    /// The dateline found while zoning, if any.
+    pub dateline: Option<metadata::DatelineParse>,
 }
+
+/// Zones with at least this many Arabic-script letters get their own language check.
+const ZONE_LANG_MIN_LETTERS: usize = 60;
 
 impl TextView {
     /// Prepares `text`; `lang_hint` overrides language identification.
     pub fn new(text: &str, lang_hint: Option<Lang>) -> TextView {
         let chars: Vec<char> = text.chars().collect();
         let mut tokens = tokenize(&chars);
-        let sentences = split_sentences(&chars, &tokens);
+        let sentences = segment::split_sentences(&chars, &tokens);
         let mut s = 0usize;
         for t in tokens.iter_mut() {
             while s + 1 < sentences.len() && t.span.start >= sentences[s].end {
@@ -39,74 +48,43 @@ impl TextView {
         }
         let lang = match lang_hint {
             Some(l) if l != Lang::Und => l,
-            _ => detect_language(&chars),
+            _ => lang::detect(&chars, &tokens),
         };
-        let zones = if chars.iter().any(|c| !c.is_whitespace()) {
-            let first = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(0);
-            let last = chars.iter().rposition(|c| !c.is_whitespace()).map_or(0, |p| p + 1);
-            vec![Zone { kind: ZoneType::Body, span: Span::new(first, last), lang: None }]
-        } else {
-            Vec::new()
-        };
-        TextView { chars, lang, tokens, sentences, zones }
+        let zoning = zones::detect(&chars, &tokens, lang);
+        let mut zones = zoning.zones;
+        // a zone in another language than the document (a quoted Persian passage in Arabic)
+        if lang != Lang::Und {
+            for z in zones.iter_mut() {
+                let a = tokens.partition_point(|t| t.span.end <= z.span.start);
+                let b = tokens.partition_point(|t| t.span.start < z.span.end);
+                let toks = &tokens[a..b];
+                let letters: usize = toks.iter().filter(|t| t.kind == TokenKind::Word).map(|t| (t.span.end - t.span.start) as usize).sum();
+                if letters >= ZONE_LANG_MIN_LETTERS {
+                    let zl = lang::detect(&chars, toks);
+                    if zl != lang && zl != Lang::Und {
+                        z.lang = Some(zl);
+                    }
+                }
+            }
+        }
+        TextView { chars, lang, tokens, sentences, zones, dateline: zoning.dateline }
     }
 
     /// The original text of a span.
     pub fn text_of(&self, span: Span) -> String {
         span.text(&self.chars)
     }
-}
 
-/// Sentences end at . ! ? ؟ … and at line breaks; spans are trimmed of surrounding whitespace.
-fn split_sentences(chars: &[char], tokens: &[Token]) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start: Option<u32> = None;
-    let mut last_end = 0u32;
-    for (i, t) in tokens.iter().enumerate() {
-        // a line break between the previous token and this one ends the sentence
-        if let Some(s) = start {
-            let gap = &chars[last_end as usize..t.span.start as usize];
-            if gap.contains(&'\n') {
-                out.push(Span { start: s, end: last_end });
-                start = None;
-            }
-        }
-        if start.is_none() {
-            start = Some(t.span.start);
-        }
-        last_end = t.span.end;
-        let c = chars[t.span.start as usize];
-        let ends = t.kind == TokenKind::Punct && matches!(c, '.' | '!' | '?' | '؟' | '…')
-            && tokens.get(i + 1).is_none_or(|n| n.kind != TokenKind::Punct || !matches!(chars[n.span.start as usize], '.' | '!' | '?' | '؟'));
-        if ends {
-            out.push(Span { start: start.take().unwrap(), end: last_end });
-        }
+    /// Tokens inside a span.
+    pub fn tokens_in(&self, span: Span) -> &[Token] {
+        let a = self.tokens.partition_point(|t| t.span.end <= span.start);
+        let b = self.tokens.partition_point(|t| t.span.start < span.end);
+        &self.tokens[a..b.max(a)]
     }
-    if let Some(s) = start {
-        out.push(Span { start: s, end: last_end });
-    }
-    out
-}
 
-/// Script statistics: letters only used in Persian versus only in Arabic.
-fn detect_language(chars: &[char]) -> Lang {
-    let (mut arabic_script, mut persian, mut arabic) = (0usize, 0usize, 0usize);
-    for &c in chars {
-        if normalize::is_arabic_letter(c) {
-            arabic_script += 1;
-            match c {
-                'پ' | 'چ' | 'ژ' | 'گ' | 'ی' | 'ک' => persian += 1,
-                'ة' | 'ى' | 'إ' => arabic += 1,
-                _ => {}
-            }
-        }
-    }
-    if arabic_script < 3 {
-        Lang::Und
-    } else if persian > arabic {
-        Lang::Fa
-    } else {
-        Lang::Ar
+    /// The zone containing a span, if any.
+    pub fn zone_of(&self, span: Span) -> Option<&Zone> {
+        self.zones.iter().find(|z| z.span.contains(&span))
     }
 }
 

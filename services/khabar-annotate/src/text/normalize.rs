@@ -48,7 +48,7 @@ pub fn fold_char(c: char) -> Option<char> {
         'ؤ' => 'و',
         'ئ' | 'ى' | 'ی' | 'ێ' | 'ې' | 'ۍ' | 'ے' => 'ي',
         'ک' | 'ڪ' | 'ګ' => 'ك',
-        'ة' | 'ۀ' | 'ە' | 'ہ' | 'ھ' => 'ه',
+        'ة' | 'ۀ' | 'ە' | 'ہ' | 'ھ' | 'ۂ' | 'ۃ' => 'ه',
         '٠'..='٩' => char::from(b'0' + (c as u32 - 0x0660) as u8),
         '۰'..='۹' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
         '٫' => '.',
@@ -59,6 +59,35 @@ pub fn fold_char(c: char) -> Option<char> {
         c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
         c => c,
     })
+}
+
+/// True when `c` may change under NFKC (anything but ASCII and the basic Arabic block letters).
+#[inline]
+fn needs_nfkc(c: char) -> bool {
+    !(c.is_ascii() || (is_arabic_letter(c) && !(0xFB50..=0xFEFC).contains(&(c as u32))) || is_arabic_mark(c) || c == '\u{0640}')
+}
+
+/// Appends the matching form of one original code point to `out` (NFKC, then [`fold_char`]):
+/// nothing for a dropped mark, possibly several code points for a ligature. Whitespace maps to
+/// ' '. Tokens use this for their `norm`, so token forms and the [`NormView`] agree.
+#[inline]
+pub fn fold_into(c: char, out: &mut String) -> usize {
+    if needs_nfkc(c) {
+        let mut buf = [0u8; 4];
+        let mut n = 0;
+        for d in c.encode_utf8(&mut buf).nfkc() {
+            if let Some(f) = fold_char(d) {
+                out.push(f);
+                n += 1;
+            }
+        }
+        n
+    } else if let Some(f) = fold_char(c) {
+        out.push(f);
+        1
+    } else {
+        0
+    }
 }
 
 /// A normalised copy of a text with, for each of its code points, the original code point it came from.
@@ -86,14 +115,14 @@ impl NormView {
                 }
                 continue;
             }
-            if c.is_ascii() || (is_arabic_letter(c) && !(0xFB50..=0xFEFC).contains(&(c as u32))) {
-                push(&mut chars, &mut origin, fold_char(c), i as u32);
-            } else {
+            if needs_nfkc(c) {
                 // NFKC for presentation forms, ligatures, full-width forms.
                 let s: &str = c.encode_utf8(&mut buf);
                 for d in s.nfkc() {
                     push(&mut chars, &mut origin, fold_char(d), i as u32);
                 }
+            } else {
+                push(&mut chars, &mut origin, fold_char(c), i as u32);
             }
         }
         // trim a trailing space

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::{fold_char, is_arabic_letter, is_arabic_mark, is_invisible, ZWNJ};
+use super::normalize::{fold_into, is_arabic_letter, is_arabic_mark, is_invisible, ZWNJ};
+use crate::model::Lang;
 use crate::model::Span;
 
 /// What a token is made of.
@@ -54,25 +55,11 @@ impl Token {
         if self.kind != TokenKind::Word {
             return out;
         }
-        // Map normalised chars to original chars: skip over dropped marks.
-        let orig = &original[self.span.start as usize..self.span.end as usize];
         let norm: Vec<char> = self.norm.chars().collect();
-        // positions in `orig` after each normalised char
-        let mut ends = Vec::with_capacity(norm.len());
-        let mut oi = 0;
-        for _ in 0..norm.len() {
-            // advance past one kept char and any following dropped chars
-            while oi < orig.len() && fold_char(orig[oi]).is_none() {
-                oi += 1;
-            }
-            oi += 1;
-            let mut j = oi;
-            while j < orig.len() && (is_arabic_mark(orig[j]) || orig[j] == '\u{0640}' || is_invisible(orig[j])) {
-                j += 1;
-            }
-            ends.push(j.min(orig.len()) as u32);
-        }
-        let mut push = |n: usize, form: String, out: &mut Vec<Reading>| {
+        // ends[k]: offset in the token (original code points) after the source of normalised
+        // char k and any dropped marks that follow it
+        let ends = self.norm_ends(original);
+        let push = |n: usize, form: String, out: &mut Vec<Reading>| {
             if form.chars().count() >= 2 && n <= ends.len() && n > 0 {
                 out.push(Reading { skip: ends[n - 1], form, clitics: norm[..n].iter().collect() });
             }
@@ -97,6 +84,109 @@ impl Token {
         }
         out
     }
+
+    /// For each code point of `norm`, the offset inside the token (in original code points)
+    /// just after the original code point it comes from and any dropped marks that follow it.
+    pub fn norm_ends(&self, original: &[char]) -> Vec<u32> {
+        let orig = &original[self.span.start as usize..self.span.end as usize];
+        let mut ends: Vec<u32> = Vec::with_capacity(self.norm.len());
+        let mut tmp = String::new();
+        for (k, &c) in orig.iter().enumerate() {
+            tmp.clear();
+            let n = fold_into(c, &mut tmp);
+            if n == 0 {
+                // a dropped mark extends the previous normalised char
+                if let Some(last) = ends.last_mut() {
+                    *last = k as u32 + 1;
+                }
+            }
+            for _ in 0..n {
+                ends.push(k as u32 + 1);
+            }
+        }
+        ends
+    }
+
+    /// [`Self::readings`] plus, for each reading whose remainder starts with the article ال,
+    /// the reading without it (clitics end in "ال"). "والأمم" gives "والامم", "الامم" and "امم".
+    pub fn readings_with_article(&self, original: &[char]) -> Vec<Reading> {
+        let mut out = self.readings(original);
+        if self.kind != TokenKind::Word {
+            return out;
+        }
+        let ends = self.norm_ends(original);
+        let n = out.len();
+        for k in 0..n {
+            let r = out[k].clone();
+            let f: Vec<char> = r.form.chars().collect();
+            if f.len() >= 5 && f[0] == 'ا' && f[1] == 'ل' {
+                // for a لل reading the article was restored: only "ل" of it is in the text
+                let restored = r.clitics.ends_with("لل");
+                let clitic_chars = r.clitics.chars().count() + if restored { 0 } else { 2 };
+                if clitic_chars == 0 || clitic_chars > ends.len() {
+                    continue;
+                }
+                let skip = ends[clitic_chars - 1];
+                let clitics = if restored { r.clitics.clone() } else { format!("{}ال", r.clitics) };
+                out.push(Reading { skip, form: f[2..].iter().collect(), clitics });
+            }
+        }
+        out
+    }
+
+    /// Readings with a suffix removed: Persian plural and ezafe/indefinite endings attached to
+    /// the word (ها، های، ی، ای، یی، ان، را …) and, for Arabic, attached pronouns (ه، ها، هم …).
+    /// Each stem keeps at least three letters; the unsegmented form is not included. A suffix
+    /// written after a ZWNJ is a separate token (see [`Token::joined`] and [`is_suffix_token`]).
+    pub fn suffix_readings(&self, original: &[char], lang: Lang) -> Vec<SuffixReading> {
+        let mut out = Vec::new();
+        if self.kind != TokenKind::Word {
+            return out;
+        }
+        let norm: Vec<char> = self.norm.chars().collect();
+        let ends = self.norm_ends(original);
+        let len = (self.span.end - self.span.start) as usize;
+        let suffixes: &[&str] = match lang {
+            Lang::Fa => PERSIAN_SUFFIXES,
+            Lang::Ar => ARABIC_SUFFIXES,
+            Lang::Und => PERSIAN_SUFFIXES,
+        };
+        for suf in suffixes {
+            let s: Vec<char> = suf.chars().collect();
+            if norm.len() >= s.len() + 3 && norm.ends_with(&s) {
+                let keep = norm.len() - s.len();
+                let end_in_token = ends[keep - 1] as usize;
+                out.push(SuffixReading {
+                    form: norm[..keep].iter().collect(),
+                    trim: (len - end_in_token) as u32,
+                    suffix: (*suf).to_string(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Persian endings attached to a word, normalised (ی → ي), longest first.
+const PERSIAN_SUFFIXES: &[&str] = &["هايي", "هاي", "ها", "ايي", "اي", "يي", "ي", "را", "ترين", "تر", "شان", "مان", "تان", "ش", "ان"];
+/// Arabic attached pronouns, normalised (ة → ه), longest first.
+const ARABIC_SUFFIXES: &[&str] = &["هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه"];
+
+/// True for a token that is an inflectional ending written after a ZWNJ ("ها" in "کشور‌ها",
+/// "ی" in "خانه‌ی", "ای", "های", "ترین"): the previous token is its stem.
+pub fn is_suffix_token(t: &Token) -> bool {
+    t.joined && t.kind == TokenKind::Word && matches!(t.norm.as_str(), "ها" | "هاي" | "هايي" | "ي" | "اي" | "يي" | "تر" | "ترين" | "ام" | "اش" | "ات" | "مان" | "تان" | "شان" | "اند" | "ايم" | "ايد" | "است")
+}
+
+/// A reading of a token with an attached suffix removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuffixReading {
+    /// Normalised stem.
+    pub form: String,
+    /// Number of original code points of the suffix at the end of the token.
+    pub trim: u32,
+    /// The suffix removed, normalised.
+    pub suffix: String,
 }
 
 fn class(c: char) -> TokenKind {
@@ -168,7 +258,10 @@ pub fn tokenize(original: &[char]) -> Vec<Token> {
             }
             TokenKind::Punct | TokenKind::Symbol => {}
         }
-        let norm: String = original[start..i].iter().filter_map(|&c| fold_char(c)).collect();
+        let mut norm = String::with_capacity(i - start);
+        for &c in &original[start..i] {
+            fold_into(c, &mut norm);
+        }
         let joined = joined_next || tokens.last().is_some_and(|t| t.span.end as usize == start && (t.kind == TokenKind::Word) != (kind == TokenKind::Word) && kind != TokenKind::Punct && t.kind != TokenKind::Punct);
         tokens.push(Token { span: Span::new(start, i), norm, kind, sentence: 0, joined });
         joined_next = false;
