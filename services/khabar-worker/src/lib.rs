@@ -1,3 +1,8 @@
-//! The batch worker's commands, as a library so that tests can call them.
+//! The batch worker's building blocks, shared with the server: reading sources, the ingest
+//! pipeline, local parallel ingestion, and NER training.
 
+pub mod local;
+pub mod pipeline;
+pub mod remote;
+pub mod source;
 pub mod train_ner;

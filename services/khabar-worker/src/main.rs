@@ -1,22 +1,159 @@
+//! `khabar-worker`: batch ingest, consistency checks, reindexing and NER training.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use khabar_worker::{local, pipeline, remote, source};
 
 /// Khabar's batch worker.
 #[derive(Debug, Parser)]
 #[command(name = "khabar-worker", version, about)]
 struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true, env = "KHABAR_LOG_JSON")]
+    log_json: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Ingest .txt files, folders (recursively) and .jsonl files ('-' reads JSON Lines from stdin),
+    /// through a running server (--server) or straight into a store no server holds (--db).
+    Ingest(IngestArgs),
+    /// Check that every index, entity and event agrees with the stored documents.
+    Check {
+        /// Store directory (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+        /// Write the expected state where it differs.
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Rebuild every index, entity and event from the stored documents.
+    Reindex {
+        /// Store directory (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+    },
     /// Train the named-entity sequence labeller from CoNLL/TSV files and write a model file.
     TrainNer(khabar_worker::train_ner::TrainNerArgs),
 }
 
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["server", "db"])))]
+struct IngestArgs {
+    /// Files, folders, or '-' for JSON Lines on stdin.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Stream to this server's IngestDocuments (e.g. http://127.0.0.1:50051).
+    #[arg(long, env = "KHABAR_SERVER")]
+    server: Option<String>,
+    /// Annotate here and write into this store directory (fails if a server holds it).
+    #[arg(long, env = "KHABAR_DB")]
+    db: Option<PathBuf>,
+    /// Annotating threads with --db (default: number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Documents per IngestDocuments call with --server (the unit the server acknowledges).
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    /// Largest accepted document in bytes.
+    #[arg(long, env = "KHABAR_MAX_DOCUMENT_BYTES", default_value_t = pipeline::DEFAULT_MAX_DOCUMENT_BYTES)]
+    max_document_bytes: usize,
+    /// Bearer token for a server started with --write-token.
+    #[arg(long, env = "KHABAR_WRITE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,khabar_worker=info".into());
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json { b.json().init() } else { b.init() }
+}
+
+fn progress_bar() -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
+    let (inputs, skipped) = source::expand(&a.paths)?;
+    for s in &skipped {
+        tracing::info!(file = %s.display(), "skipped (not .txt or .jsonl)");
+    }
+    let items = source::read_inputs(inputs, a.max_document_bytes);
+    let pb = progress_bar();
+    let show = |s: &local::Summary| {
+        pb.set_message(format!("{} documents ({} failed), {:.1} docs/s", s.documents(), s.failed, s.documents() as f64 / s.elapsed.as_secs_f64().max(1e-3)));
+    };
+    let summary = if let Some(url) = &a.server {
+        let opts = remote::RemoteOptions { batch: a.batch, max_document_bytes: a.max_document_bytes, token: a.token.clone(), ..Default::default() };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        rt.block_on(remote::ingest_remote(items, url, &opts, &show))?
+    } else {
+        let db = a.db.as_ref().expect("clap requires --server or --db");
+        let store = khabar_store::Store::open(db)?;
+        let annotator = khabar_annotate::Annotator::new();
+        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes };
+        local::ingest_local(items, &annotator, &store, &opts, &show)?
+    };
+    pb.finish_and_clear();
+    for (origin, err) in &summary.failures {
+        eprintln!("failed: {origin}: {err}");
+    }
+    if !skipped.is_empty() {
+        eprintln!("skipped {} files that are not .txt or .jsonl", skipped.len());
+    }
+    println!("{}", summary.report());
+    Ok(summary.failed == 0)
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    init_logs(cli.log_json);
     match cli.command {
-        Command::TrainNer(a) => khabar_worker::train_ner::run(&a),
+        Command::Ingest(a) => {
+            if !ingest(a)? {
+                std::process::exit(1);
+            }
+        }
+        Command::Check { db, repair } => {
+            let store = khabar_store::Store::open(&db)?;
+            let r = store.check(repair)?;
+            println!(
+                "documents: {}; derived keys expected {}, found {}; missing or wrong {}, unexpected {}; broken documents {}; document counter {}{}",
+                r.documents,
+                r.derived_keys_expected,
+                r.derived_keys_found,
+                r.missing_or_wrong,
+                r.unexpected,
+                r.broken_documents.len(),
+                if r.counter_ok { "ok" } else { "wrong" },
+                if r.repaired { "; repaired" } else { "" }
+            );
+            for e in &r.examples {
+                println!("  {e}");
+            }
+            for d in &r.broken_documents {
+                println!("  broken document (re-ingest it): documents/{d}");
+            }
+            if !r.is_clean() && !r.repaired {
+                std::process::exit(1);
+            }
+        }
+        Command::Reindex { db } => {
+            let store = khabar_store::Store::open(&db)?;
+            let pb = progress_bar();
+            let n = store.reindex(|n| pb.set_message(format!("{n} documents")))?;
+            pb.finish_and_clear();
+            println!("reindexed {n} documents");
+        }
+        Command::TrainNer(a) => khabar_worker::train_ner::run(&a)?,
     }
+    Ok(())
 }

@@ -1,0 +1,160 @@
+//! Ingesting straight into a store this process holds (`khabar-worker ingest --db`, and the
+//! server's `--ingest` at start-up): one reader, N annotating threads, one transaction per
+//! document, one flush at the end before anything is reported as done.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use khabar_annotate::Annotator;
+use khabar_store::{PutOutcome, Store};
+
+use crate::pipeline::{self, IngestError};
+use crate::source::SourceItem;
+
+/// Options of a local ingest.
+#[derive(Debug, Clone)]
+pub struct LocalOptions {
+    /// Annotating threads.
+    pub threads: usize,
+    /// Largest accepted document in bytes.
+    pub max_document_bytes: usize,
+}
+
+impl Default for LocalOptions {
+    fn default() -> Self {
+        LocalOptions { threads: std::thread::available_parallelism().map_or(2, |n| n.get()), max_document_bytes: pipeline::DEFAULT_MAX_DOCUMENT_BYTES }
+    }
+}
+
+/// What an ingest run did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub created: u64,
+    pub unchanged: u64,
+    pub updated: u64,
+    pub failed: u64,
+    pub entity_mentions: u64,
+    pub events: u64,
+    /// Bytes of text ingested (created or updated documents).
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// (origin, error) of every failed document.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// Documents seen.
+    pub fn documents(&self) -> u64 {
+        self.created + self.unchanged + self.updated + self.failed
+    }
+
+    /// Adds one result.
+    pub fn record(&mut self, origin: &str, r: &Result<pipeline::Ingested, String>, bytes: usize) {
+        match r {
+            Ok(i) => {
+                match i.outcome {
+                    PutOutcome::Created => self.created += 1,
+                    PutOutcome::Unchanged => self.unchanged += 1,
+                    PutOutcome::Updated => self.updated += 1,
+                }
+                if i.outcome != PutOutcome::Unchanged {
+                    self.bytes += bytes as u64;
+                }
+                self.entity_mentions += i.entity_mentions as u64;
+                self.events += i.events as u64;
+            }
+            Err(e) => {
+                self.failed += 1;
+                self.failures.push((origin.to_string(), e.clone()));
+            }
+        }
+    }
+
+    /// A one-paragraph report.
+    pub fn report(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        format!(
+            "documents: {} created, {} unchanged, {} updated, {} failed; {} entity mentions, {} events; {:.1}s, {:.1} docs/s, {:.2} MB/s of new text",
+            self.created,
+            self.unchanged,
+            self.updated,
+            self.failed,
+            self.entity_mentions,
+            self.events,
+            secs,
+            self.documents() as f64 / secs,
+            self.bytes as f64 / 1e6 / secs
+        )
+    }
+}
+
+/// Ingests every item into `store`; `progress` is called after each document with the
+/// running summary. Flushes the store before returning.
+pub fn ingest_local(
+    items: impl Iterator<Item = SourceItem>,
+    annotator: &Annotator,
+    store: &Store,
+    opts: &LocalOptions,
+    progress: &(dyn Fn(&Summary) + Sync),
+) -> Result<Summary, IngestError> {
+    let start = Instant::now();
+    let summary = Mutex::new(Summary::default());
+    let threads = opts.threads.max(1);
+    let (tx, rx) = mpsc::sync_channel::<SourceItem>(threads * 4);
+    let rx = Arc::new(Mutex::new(rx));
+    let fatal: Mutex<Option<IngestError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let rx = rx.clone();
+            let (summary, fatal) = (&summary, &fatal);
+            s.spawn(move || {
+                loop {
+                    let item = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                        Ok(i) => i,
+                        Err(_) => return,
+                    };
+                    let (r, bytes) = match item.doc {
+                        Err(e) => (Err(e), 0),
+                        Ok(raw) => {
+                            let bytes = raw.text.len();
+                            let r = pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| pipeline::ingest(annotator, store, d, pipeline::now_ms()));
+                            match r {
+                                Err(e) if !e.is_caller_fault() => {
+                                    tracing::error!(origin = %item.origin, error = %e, "storage failure");
+                                    let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
+                                    let msg = e.to_string();
+                                    if f.is_none() {
+                                        *f = Some(e);
+                                    }
+                                    (Err(msg), bytes)
+                                }
+                                r => (r.map_err(|e| e.to_string()), bytes),
+                            }
+                        }
+                    };
+                    if let Err(e) = &r {
+                        tracing::warn!(origin = %item.origin, error = %e, "document failed");
+                    }
+                    let mut sm = summary.lock().unwrap_or_else(|p| p.into_inner());
+                    sm.record(&item.origin, &r, bytes);
+                    sm.elapsed = start.elapsed();
+                    progress(&sm);
+                }
+            });
+        }
+        for item in items {
+            if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() || tx.send(item).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+    });
+    store.flush()?;
+    if let Some(e) = fatal.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    let mut s = summary.into_inner().unwrap_or_else(|p| p.into_inner());
+    s.elapsed = start.elapsed();
+    Ok(s)
+}
