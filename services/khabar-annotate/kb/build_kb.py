@@ -270,7 +270,7 @@ class Entity:
             "id": self.id,
             "type": self.type,
             "subtype": self.subtype,
-            "wikidata": self.wikidata or None,
+            "wikidata": self.wikidata or "",
             "source": "+".join(sorted(self.sources, key=SOURCE_ORDER.index)),
             "names": names,
             "aliases": aliases,
@@ -982,6 +982,9 @@ def main() -> int:
     with open(OUT_KB, "w", encoding="utf-8", newline="\n") as f:
         for e in entities:
             f.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
+    kb.log.append(f"validation passed: {len(entities)} unique ids matching [a-z0-9_], types in {'/'.join(TYPES)}, "
+                  f"no empty names, every related id exists, ar/fa forms in Arabic script, curated forms shared "
+                  f"within a type only when listed in ambiguous.tsv ({len(ambiguous)} listed)")
     write_stats(entities, kb, curated_files)
     print(f"wrote {OUT_KB.relative_to(HERE.parent.parent.parent)}: {len(entities)} entities")
     for line in kb.log:
