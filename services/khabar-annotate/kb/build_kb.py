@@ -375,7 +375,7 @@ def read_cldr_subdivisions(lang: str) -> dict[str, str]:
     for el in root.iter("subdivision"):
         t = el.get("type")
         if t and el.text and not el.get("alt"):
-            out[t] = clean(el.text)
+            out[t] = re.split(r"\s*[،(]", clean(el.text))[0].strip()
     return out
 
 
@@ -438,6 +438,10 @@ def arabic_script_names(alts: list[str]) -> tuple[list[str], list[str]]:
         if ADMIN_PREFIX_RE.match(a) or a.startswith("ئا"):
             continue
         a = re.sub(r"[\u064B-\u065F\u0670]", "", a)  # vowel marks are not part of the spelling
+        # Wikipedia-style qualifiers: "آرورا، کلرادو", "X (Y)": keep the name itself
+        a = re.split(r"\s*[،,(]", a)[0].strip()
+        if letter_count(a) < 2:
+            continue
         lang = script_lang(a)
         if lang == "ar":
             if not any(c in ARABIC_ONLY_LETTERS for c in a):
