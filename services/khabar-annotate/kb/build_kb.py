@@ -480,13 +480,35 @@ def load_cities(kb: KB, countries_capital: dict[str, str]):
     for cc, (_, gid) in best_cap.items():
         capitals[gid] = cc
     order = sorted(chosen.values(), key=lambda v: (-int(v.get("population") or 0), int(v["geonameid"])))
-    n = 0
+    n = n_dup = 0
+    placed: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
     for v in order:
         ar, fa = arabic_script_names(v.get("alternatenames") or [])
         if not ar and not fa:
             continue
         gid = int(v["geonameid"])
         cc = v["countrycode"]
+        # GeoNames sometimes has two records for one town (e.g. the town and its district seat):
+        # a smaller record within 15 km sharing an Arabic-script name is merged into the bigger one
+        lat, lon = float(v["latitude"]), float(v["longitude"])
+        dup = None
+        for k in {norm_key(x) for x in ar + fa}:
+            for (plat, plon, pid) in placed[(cc, k)]:
+                if abs(plat - lat) < 0.14 and abs(plon - lon) < 0.18:
+                    dup = pid
+                    break
+            if dup:
+                break
+        if dup:
+            big = kb.by_id[dup]
+            for a in ar:
+                big.add_alias("ar", a)
+            for a in fa:
+                big.add_alias("fa", a)
+            kb.links[f"geonames:{gid}"] = dup
+            kb.links.setdefault(f"city:{cc}:{v['name']}", dup)
+            n_dup += 1
+            continue
         base = snake(v["name"])
         if not base:
             continue
@@ -509,8 +531,10 @@ def load_cities(kb: KB, countries_capital: dict[str, str]):
                 e.add_alias("fa", a)
         kb.add(e, f"geonames:{gid}")
         kb.links.setdefault(f"city:{cc}:{v['name']}", e.id)
+        for k in {norm_key(x) for x in ar + fa}:
+            placed[(cc, k)].append((lat, lon, e.id))
         n += 1
-    kb.log.append(f"geonames: {n} cities kept of {len(chosen)} candidates")
+    kb.log.append(f"geonames: {n} cities kept of {len(chosen)} candidates ({n_dup} duplicate records merged)")
 
 
 def load_subdivisions(kb: KB):
@@ -828,8 +852,28 @@ def load_stopwords() -> set[str]:
     return keys
 
 
+def normalized_zipf_tables() -> dict[str, dict[str, float]]:
+    """Word frequencies (wordfreq) summed per matching key, so that every spelling the matcher
+    folds together counts: "دوله" gets the frequency of "دولة", "لاول" that of "لأول"."""
+    from wordfreq import get_frequency_dict
+
+    tables = {}
+    for lang in ("ar", "fa"):
+        acc: dict[str, float] = defaultdict(float)
+        for w, fr in get_frequency_dict(lang).items():
+            acc[norm_key(w)] += fr
+        tables[lang] = {k: math.log10(v) + 9 for k, v in acc.items() if v > 0}
+    return tables
+
+
 def flag_weak(kb: KB, stop: set[str]):
     from wordfreq import zipf_frequency
+
+    tables = normalized_zipf_tables()
+
+    def zipf_key(form: str) -> float:
+        k = norm_key(form)
+        return max(tables["ar"].get(k, 0.0), tables["fa"].get(k, 0.0))
 
     for e in kb.by_id.values():
         for l, f in list(e.all_forms()):
@@ -845,11 +889,17 @@ def flag_weak(kb: KB, stop: set[str]):
             # A generated place named like a common word. Signals: the word's frequency in the
             # language (wordfreq) and how much higher it is than the English name's frequency
             # (a real place name is about as frequent in English; a common word is not).
-            z = zipf_frequency(f, l)
+            z = zipf_key(f)
             if e.subtype in ("city",):
                 zen = zipf_frequency(e.names.get("en", "").lower(), "en")
                 core = e.cc in CORE_CITIES
-                if z >= 5.2 or (z >= 4.0 and (not core or e.pop < 200_000) and z - zen >= 0.8):
+                if core:
+                    # the region's own cities: an English comparison means nothing (Homs, Idlib are
+                    # rarer in English than in Arabic); frequent words name only small towns
+                    weak = z >= 5.2 or (z >= 4.5 and e.pop < 300_000) or (z >= 4.0 and e.pop < 50_000)
+                else:
+                    weak = z >= 5.2 or (z >= 4.0 and z - zen >= 0.8)
+                if weak:
                     e.weak.add(f)
             elif e.subtype != "capital":
                 # subdivisions: Iran's, the South Caucasus' and Turkey's provinces are household
@@ -905,7 +955,10 @@ def resolve_shared(kb: KB, ambiguous: set[str], errors: list[str]):
         es_sorted = sorted(es, key=lambda e: (-e.pop, e.id))
         top = es_sorted[0]
         second = es_sorted[1]
-        keep_top = top.pop >= 10 * max(second.pop, 1) and top.pop >= 50_000
+        keep_top = top.pop >= 50_000 and (
+            top.pop >= 10 * max(second.pop, 1)
+            or (top.pop >= 3 * max(second.pop, 1) and all(x.cc not in CORE_CITIES for x in es_sorted[1:]))
+        )
         for e in es_sorted:
             if keep_top and e is top:
                 continue
