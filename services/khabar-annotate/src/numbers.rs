@@ -207,10 +207,24 @@ pub fn number_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> O
         }
     }
     let mut acc = Acc::default();
-    acc.push(a0)?;
     let mut end = i + 1;
+    // "75ر1" = 1.75: an old Arabic way of writing decimals, fraction first, with ر between
+    let a0 = match (a0, tokens.get(i + 1), tokens.get(i + 2)) {
+        (Atom::Digits(_), Some(r), Some(int)) if r.norm == "ر" && t0.span.end == r.span.start && r.span.end == int.span.start && int.kind == TokenKind::Number => {
+            let frac = &t0.norm;
+            match (int.norm.parse::<f64>(), frac.parse::<f64>()) {
+                (Ok(iv), Ok(fv)) if frac.bytes().all(|b| b.is_ascii_digit()) && int.norm.bytes().all(|b| b.is_ascii_digit()) => {
+                    end = i + 3;
+                    Atom::Digits(iv + fv / 10f64.powi(frac.len() as i32))
+                }
+                _ => a0,
+            }
+        }
+        _ => a0,
+    };
+    acc.push(a0)?;
     let mut ordinal = matches!(a0, Atom::PersianOrd(_));
-    let mut j = i + 1;
+    let mut j = end;
     while !ordinal && j < tokens.len() {
         // a line break ends the number
         if original[tokens[j - 1].span.end as usize..tokens[j].span.start as usize].contains(&'\n') {
@@ -479,6 +493,7 @@ mod tests {
         assert_eq!(parse_digits("1,234.5"), Some(1234.5));
         assert_eq!(num("٢٫٥ مليون", Lang::Ar), Some((2_500_000.0, 2)));
         assert_eq!(num("۱۲٬۰۰۰", Lang::Fa), Some((12_000.0, 1)));
+        assert_eq!(num("75ر1 مليار يورو", Lang::Ar), Some((1.75e9, 4)));
     }
 
     #[test]

@@ -137,7 +137,11 @@ fn unit_after(tokens: &[Token], original: &[char], p: usize, lang: Lang) -> Opti
         }
     }
     // any other noun
-    if t.kind != TokenKind::Word || NOT_COUNTED.contains(&t.norm.as_str()) || is_number_word(&t.norm, lang) || t.norm.chars().count() < 2 {
+    if t.kind != TokenKind::Word || is_number_word(&t.norm, lang) || t.norm.chars().count() < 2 {
+        return None;
+    }
+    // "وبذلك" is و + ب + ذلك: no reading may be a function word
+    if t.readings(original).iter().any(|r| NOT_COUNTED.contains(&r.form.as_str())) {
         return None;
     }
     if lang != Lang::Fa && t.norm.starts_with("ال") {

@@ -157,6 +157,8 @@ struct MonthEntry {
     month: u8,
     amb: bool,
     solo: bool,
+    /// needs a year or "ماه" even after a day number
+    cue: bool,
     lang: LangTag,
 }
 
@@ -179,6 +181,7 @@ fn months() -> &'static PhraseTable<MonthEntry> {
                 month: r[1].parse().expect("months.tsv: month"),
                 amb: flags.contains("amb"),
                 solo: flags.contains("solo"),
+                cue: flags.contains("cue"),
                 lang: LangTag::parse(r.get(4).copied().unwrap_or("*")),
             };
             t.insert(r[2], e);
@@ -299,6 +302,10 @@ impl<'a> Scanner<'a> {
         let lang = self.lang;
         let (end, e) = months().longest_where(&t.norm, self.tokens, i, |e| e.lang.allows(lang))?;
         let e = *e;
+        // part of a ZWNJ compound ("می‌شود" is not May)
+        if self.tokens.get(end).is_some_and(|n| n.joined && n.kind == TokenKind::Word) {
+            return None;
+        }
         // alias
         let mut end = end;
         // an alias written right after the month: "سبتمبر أيلول"
@@ -341,7 +348,12 @@ impl<'a> Scanner<'a> {
         let mut y = v as i32;
         let fa_two_digit = len == 2 && self.lang != Lang::Ar && (cue || cal == Some(Calendar::Persian)) && self.norm(i) != "عام";
         if len == 2 && fa_two_digit {
-            y = if y >= 50 { 1300 + y } else { 1400 + y };
+            // "سال 87" = 1387, "بهمن ۹۸" = 1398, "سال ۰۲" = 1402; other two-digit numbers are not years
+            y = match y {
+                50..=99 => 1300 + y,
+                0..=9 => 1400 + y,
+                _ => return None,
+            };
         } else if len < 3 {
             return None;
         }
@@ -429,6 +441,9 @@ impl<'a> Scanner<'a> {
             k += 1;
         }
         if let Some((mut e, me)) = self.month_at(k) {
+            if me.cue && !(k > 0 && MONTH_CUES.contains(&self.norm(k - 1))) && self.year_at(e, Some(me.cal)).is_none() {
+                return None; // "4 می" is usually "4 will…": Persian May needs "ماه" or a year
+            }
             if d1_words && me.amb && me.cal != Calendar::Islamic && self.lang == Lang::Ar && !matches!(self.norm(j), "من") {
                 // "الثالث مارس" is not a date; ordinals need "من" before an ambiguous month
                 return None;
@@ -1025,6 +1040,9 @@ mod tests {
         assert_eq!(values("مارس الرياضة", Lang::Ar, None), Vec::<String>::new());
         assert_eq!(values("رجب طيب أردوغان", Lang::Ar, None), Vec::<String>::new());
         assert_eq!(values("این کار را می کنند", Lang::Fa, None), Vec::<String>::new());
+        assert_eq!(values("در کل کشور يورو 4 مي‌شود", Lang::Fa, None), Vec::<String>::new());
+        assert_eq!(values("يورو 4 مي شود", Lang::Fa, None), Vec::<String>::new());
+        assert_eq!(values("تا پایان خرداد 30 م", Lang::Fa, None), ["XXXX-XX"]);
     }
 
     #[test]
