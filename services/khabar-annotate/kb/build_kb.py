@@ -265,7 +265,8 @@ class Entity:
             if out:
                 aliases[l] = out
         present = set(names.values()) | {a for al in aliases.values() for a in al}
-        weak = sorted(w for w in self.weak if w in present)
+        weak_keys = {norm_key(w) for w in self.weak}
+        weak = sorted(f for f in present if norm_key(f) in weak_keys)
         return {
             "id": self.id,
             "type": self.type,
