@@ -119,6 +119,9 @@ fn main() {
         let (mut words, mut bytes, mut ntimes, mut nqty, mut errors, mut panics) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut ar, mut fa, mut und, mut right) = (0usize, 0usize, 0usize, 0usize);
         let mut elapsed = 0.0f64;
+        let (mut with_title, mut with_source, mut with_dateline, mut with_headlines, mut with_caption, mut sentences) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let mut title_examples: Vec<String> = Vec::new();
+        let mut source_counts: std::collections::BTreeMap<String, usize> = Default::default();
         let mut time_items: Vec<String> = Vec::new();
         let mut qty_items: Vec<String> = Vec::new();
         let mut wrong_lang: Vec<String> = Vec::new();
@@ -139,6 +142,20 @@ fn main() {
                 }
             };
             errors += offset_errors(&a, &chars);
+            sentences += a.sentences.len();
+            with_title += a.title.is_some() as usize;
+            with_source += a.source_name.is_some() as usize;
+            with_dateline += a.dateline.is_some() as usize;
+            with_headlines += a.zones.iter().any(|z| z.kind == khabar_annotate::ZoneType::RelatedHeadlines) as usize;
+            with_caption += a.zones.iter().any(|z| z.kind == khabar_annotate::ZoneType::Caption) as usize;
+            if let Some(s) = &a.source_name {
+                *source_counts.entry(s.clone()).or_default() += 1;
+            }
+            if title_examples.len() < 3 {
+                if let Some(t) = &a.title {
+                    title_examples.push(t.chars().take(60).collect());
+                }
+            }
             ntimes += a.times.len();
             nqty += a.quantities.len();
             match a.lang {
@@ -214,6 +231,11 @@ fn main() {
                 println!("{w}");
             }
         }
+        println!("  sentences           {sentences} ({:.1} words per sentence)", words as f64 / sentences.max(1) as f64);
+        println!("  with title          {with_title}; with source {with_source}; with dateline {with_dateline}; with captions {with_caption}; with related headlines {with_headlines}");
+        let mut top: Vec<(&String, &usize)> = source_counts.iter().collect();
+        top.sort_by(|a, b| b.1.cmp(a.1));
+        println!("  top sources         {}", top.iter().take(8).map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", "));
         println!("  offset errors       {errors}");
         println!("  panics              {panics}");
         println!("  throughput          {:.2} MB/s ({:.1} MB in {:.2} s, one thread)", bytes as f64 / 1e6 / elapsed.max(1e-9), bytes as f64 / 1e6, elapsed);

@@ -7,9 +7,8 @@
 //!   section labels are boilerplate, the first real line is the title, later ones subtitles;
 //!   a markdown heading ("## …") is a title without its marks;
 //! - a dateline line, or a dateline opening the first paragraph (see [`super::metadata`]);
-//! - a footer starts at a share/follow/"more"/"related"/copyright line; the short lines after
-//!   it are related headlines; a trailing run of five or more short unpunctuated lines is a
-//!   related-headlines list too;
+//! - a footer starts at a share/follow/"more"/"related"/copyright line in the last part of the
+//!   text; the short lines after it are related headlines;
 //! - a short paragraph set apart by two or more blank lines (when paragraphs are normally
 //!   separated by at most one), or opening with a photo word, is a caption;
 //! - a short unpunctuated line between body paragraphs is a subtitle (section heading).
@@ -37,12 +36,20 @@ struct Line {
     colon: bool,
 }
 
-/// Normalised line openings that mark page boilerplate (share, follow, more, related, rights).
-const FOOTER_CUES: &[&str] = &[
-    "شاركوا", "شارك", "شاركها", "تابعنا", "تابعونا", "المزيد", "اقرا ايضا", "اقرا المزيد", "اخبار ذات صله", "مواضيع ذات صله", "اخبار متعلقه", "الاكثر قراءه",
-    "جميع الحقوق محفوظه", "كلمات دلاليه", "الكلمات الدلاليه", "اخبار مرتبطه", "خبرهاي مرتبط", "اخبار مرتبط", "مطالب مرتبط", "بيشتر بخوانيد", "انتهاي پيام",
-    "كد خبر", "برچسب ها", "برچسب‌ها", "اشتراك", "نظرات", "ارسال نظر", "share", "tweet", "follow us", "related", "read more",
+/// Normalised line openings that mark page boilerplate, with the most words such a line has:
+/// share and follow buttons, "more" and "related" list heads, rights, tags, comment forms.
+const FOOTER_CUES: &[(&str, usize)] = &[
+    ("شاركوا", 8), ("شارك", 6), ("شاركها", 6), ("تابعنا", 8), ("تابعونا", 8), ("المزيد", 3), ("اقرا ايضا", 4), ("اقرا المزيد", 4),
+    ("اخبار ذات صله", 5), ("مواضيع ذات صله", 5), ("اخبار متعلقه", 4), ("الاكثر قراءه", 4), ("جميع الحقوق محفوظه", 10), ("كلمات دلاليه", 12),
+    ("الكلمات الدلاليه", 12), ("اخبار مرتبطه", 4), ("خبرهاي مرتبط", 4), ("اخبار مرتبط", 4), ("مطالب مرتبط", 4), ("بيشتر بخوانيد", 4),
+    ("انتهاي پيام", 4), ("كد خبر", 6), ("برچسب ها", 12), ("اشتراك گذاري", 6), ("نظرات", 3), ("ارسال نظر", 4), ("share", 6), ("tweet", 6),
+    ("follow us", 6), ("related", 4), ("read more", 4),
 ];
+
+fn is_footer_cue(norm: &str, words: usize) -> bool {
+    FOOTER_CUES.iter().any(|(c, max)| words <= *max && (norm == *c || norm.starts_with(&format!("{c} ")) || norm.starts_with(&format!("{c}."))))
+}
+
 /// Normalised openings of a photo caption.
 const CAPTION_CUES: &[&str] = &["صوره", "الصوره", "صور", "عكس", "تصوير", "فيديو", "بالصور"];
 /// Normalised openings of a site or outlet name in a page header.
@@ -112,22 +119,9 @@ pub fn detect(chars: &[char], tokens: &[Token], lang: Lang) -> Zoning {
     for (k, l) in ls.iter().enumerate().skip(footer_from.min(n - 1)) {
         let norm = line_norm(tokens, l, 6);
         let copyright = chars[tokens[l.start].span.start as usize] == '©';
-        if (l.words <= 12 && starts_with_any(&norm, FOOTER_CUES)) || copyright {
+        if is_footer_cue(&norm, l.words) || copyright {
             footer_start = Some(k);
             break;
-        }
-    }
-    if footer_start.is_none() {
-        // a trailing run of short unpunctuated lines
-        let mut k = n;
-        while k > 0 && ls[k - 1].words <= 20 && !ls[k - 1].stop && ls[k - 1].words >= 2 {
-            k -= 1;
-        }
-        if n - k >= 5 && k > 0 {
-            for kk in kind.iter_mut().skip(k) {
-                *kk = Some(ZoneType::RelatedHeadlines);
-            }
-            footer_start = Some(n); // nothing more to mark
         }
     }
     if let Some(f) = footer_start.filter(|f| *f < n) {
@@ -135,7 +129,7 @@ pub fn detect(chars: &[char], tokens: &[Token], lang: Lang) -> Zoning {
             let l = &ls[k];
             let norm = line_norm(tokens, l, 6);
             let copyright = chars[tokens[l.start].span.start as usize] == '©';
-            kind[k] = Some(if copyright || (l.words <= 12 && starts_with_any(&norm, FOOTER_CUES)) || l.words <= 1 {
+            kind[k] = Some(if copyright || is_footer_cue(&norm, l.words) || l.words <= 1 {
                 ZoneType::Boilerplate
             } else if l.words <= 40 {
                 ZoneType::RelatedHeadlines
@@ -154,9 +148,12 @@ pub fn detect(chars: &[char], tokens: &[Token], lang: Lang) -> Zoning {
         }
         // paragraphs cut by the page layout are set apart too, but are longer than captions
         let isolated = normal_gap < 2 && l.words <= 30 && (l.blank_after >= 2 || (l.blank_before >= 2 && k > 0)) && n > 2;
+        // a caption does not continue the discourse with a conjunction ("وهناك …")
+        let conj = tokens[l.start].readings(chars).iter().any(|r| r.clitics.starts_with('و') || r.clitics.starts_with('ف'));
         let norm = line_norm(tokens, l, 3);
-        let cue = starts_with_any(&norm, CAPTION_CUES) || norm.starts_with("( صوره") || norm.starts_with("(صوره");
-        if isolated || (cue && l.words <= 30) {
+        // a photo word opening the first line is a photo-story headline, not a caption
+        let cue = k > 0 && (starts_with_any(&norm, CAPTION_CUES) || norm.starts_with("( صوره") || norm.starts_with("(صوره"));
+        if (isolated && !conj) || (cue && l.words <= 30) {
             kind[k] = Some(ZoneType::Caption);
         }
     }
