@@ -1,0 +1,74 @@
+//! The worker binary as a user runs it.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn worker() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_khabar-worker"))
+}
+
+fn seeds() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds"))
+}
+
+#[test]
+fn ingest_db_reports_bad_lines_goes_on_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let jsonl = dir.path().join("batch.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"A-1\", \"text\": \"خبر من باكو\", \"source\": \"ترند\"}\nnot json\n{\"id\": 2}\n{\"id\": 3, \"text\": \"   \"}\n{\"id\": 4, \"text\": \"خبر رابع\", \"date\": \"2024-07-13\"}\n").unwrap();
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"caf\xe9").unwrap();
+    let out = worker().args(["ingest", "--db"]).arg(&db).arg(seeds()).arg(&jsonl).arg(&bad).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "any failure makes the exit status non-zero\n{stdout}\n{stderr}");
+    assert!(stdout.contains("7 created, 0 unchanged, 0 updated, 4 failed"), "{stdout}");
+    assert!(stderr.contains("batch.jsonl:2: not JSON"), "{stderr}");
+    assert!(stderr.contains("batch.jsonl:3: missing field \"text\""), "{stderr}");
+    assert!(stderr.contains("batch.jsonl:4: the text is empty"), "{stderr}");
+    assert!(stderr.contains("latin1.txt: invalid UTF-8 at byte 3"), "{stderr}");
+
+    let again = worker().args(["ingest", "--db"]).arg(&db).arg(seeds()).arg(&jsonl).output().unwrap();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("0 created, 7 unchanged"), "{stdout}");
+
+    let check = worker().args(["check", "--db"]).arg(&db).output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{stdout}");
+    assert!(stdout.contains("documents: 7;") && stdout.contains("missing or wrong 0, unexpected 0"), "{stdout}");
+
+    let re = worker().args(["reindex", "--db"]).arg(&db).output().unwrap();
+    assert!(String::from_utf8_lossy(&re.stdout).contains("reindexed 7 documents"));
+}
+
+#[test]
+fn stdin_json_lines_and_a_locked_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // a first worker reading stdin holds the store
+    let mut first = worker().args(["ingest", "-", "--db"]).arg(&db).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = first.stdin.take().unwrap();
+    stdin.write_all("{\"id\": \"s1\", \"text\": \"خبر\"}\n".as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let second = worker().args(["ingest", "--db"]).arg(&db).arg(seeds()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success());
+    assert!(stderr.contains("in use by another process"), "{stderr}");
+    drop(stdin);
+    let out = first.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 created"));
+}
+
+#[test]
+fn refuses_missing_paths_and_needs_a_target() {
+    let out = worker().args(["ingest", "/nonexistent/x.txt", "--db", "/tmp/never"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file or folder"));
+    let out = worker().args(["ingest", "x.txt"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--server"));
+}
