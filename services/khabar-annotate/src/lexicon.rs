@@ -22,6 +22,7 @@ pub mod data {
     pub const UNITS: &str = include_str!("../lexicon/units.tsv");
     pub const QUALIFIERS: &str = include_str!("../lexicon/qualifiers.tsv");
     pub const SOURCES: &str = include_str!("../lexicon/sources.tsv");
+    pub const RELATIVE: &str = include_str!("../lexicon/relative.tsv");
 }
 
 /// Data rows of a TSV lexicon: comment and blank lines skipped, columns trimmed.
@@ -171,7 +172,7 @@ mod tests {
 
     #[test]
     fn every_lexicon_parses() {
-        for src in [data::MONTHS, data::ERAS, data::NUMBERS, data::CURRENCIES, data::UNITS, data::QUALIFIERS, data::SOURCES] {
+        for src in [data::MONTHS, data::ERAS, data::NUMBERS, data::CURRENCIES, data::UNITS, data::QUALIFIERS, data::SOURCES, data::RELATIVE] {
             for r in rows(src) {
                 assert!(r.len() >= 2, "{r:?}");
                 assert!(!phrase_forms(r[0]).is_empty() || !r[0].is_empty(), "{r:?}");

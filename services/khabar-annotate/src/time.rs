@@ -210,6 +210,57 @@ pub fn is_month_word(form: &str, _lang: Lang) -> bool {
     months().starts_with(form)
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RelKind {
+    Day,
+    Weekday,
+    Month,
+    Year,
+    PersianYear,
+    Today,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RelEntry {
+    kind: RelKind,
+    value: i32,
+    lang: LangTag,
+}
+
+fn relatives() -> &'static PhraseTable<RelEntry> {
+    static T: OnceLock<PhraseTable<RelEntry>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = PhraseTable::new();
+        for r in rows(data::RELATIVE) {
+            let kind = match r[1] {
+                "day" => RelKind::Day,
+                "weekday" => RelKind::Weekday,
+                "month" => RelKind::Month,
+                "year" => RelKind::Year,
+                "pyear" => RelKind::PersianYear,
+                "today" => RelKind::Today,
+                other => panic!("relative.tsv: unknown kind {other:?}"),
+            };
+            t.insert(r[0], RelEntry { kind, value: r[2].parse().expect("relative.tsv: value"), lang: LangTag::parse(r.get(3).copied().unwrap_or("*")) });
+        }
+        t
+    })
+}
+
+/// The proleptic Gregorian date of a day number (days since 1970-01-01).
+fn civil_from_days(z: i64) -> Ymd {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
 /// Words announcing a year ("عام 2020", "سال 1388"), normalised.
 const YEAR_CUES: &[&str] = &["عام", "العام", "سنه", "السنه", "سال", "عامي", "سنوات", "السنوات", "الاعوام", "اعوام", "سالهاي", "سالها", "سنتي"];
 /// Words announcing a month ("شهر يوليو", "ماه می").
@@ -402,6 +453,77 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// Words relative to the document date ("أمس", "الاثنين الماضي", "العام الماضي", "امسال");
+    /// only with a document date that has a day (a year is enough for year words).
+    fn try_relative(&self, i: usize, doc: &DocDate) -> Option<(TimeExpr, usize)> {
+        let t = self.tokens.get(i)?;
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let lang = self.lang;
+        let mut found = None;
+        for r in t.readings(self.chars) {
+            if !matches!(r.clitics.as_str(), "" | "و" | "ف") {
+                continue;
+            }
+            if let Some((e, rel)) = relatives().longest_where(&r.form, self.tokens, i, |x| x.lang.allows(lang)) {
+                found = Some((e, *rel, r.skip));
+                break;
+            }
+        }
+        let (mut end, rel, skip) = found?;
+        let doc_day = doc.month.and(doc.day).map(|_| doc.day_number());
+        let value = match rel.kind {
+            RelKind::Day => fmt_g(civil_from_days(doc_day? + rel.value as i64)),
+            RelKind::Today => {
+                // "اليوم الاثنين", "اليوم (الاثنين)": today, named
+                let mut k = end;
+                if self.norm(k) == "(" {
+                    k += 1;
+                }
+                let (e2, w) = relatives().at(self.tokens, k)?;
+                if w.kind != RelKind::Weekday {
+                    return None;
+                }
+                end = if self.norm(e2) == ")" { e2 + 1 } else { e2 };
+                fmt_g(civil_from_days(doc_day?))
+            }
+            RelKind::Weekday => {
+                let d = doc_day?;
+                let doc_wd = (d + 4).rem_euclid(7) as i32; // 1970-01-01 was a Thursday
+                let next = matches!(self.norm(end), "المقبل" | "القادم" | "اينده" | "بعد");
+                let past = matches!(self.norm(end), "الماضي" | "الفائت" | "المنصرم" | "گذشته" | "قبل");
+                let delta = if next {
+                    end += 1;
+                    let x = (rel.value - doc_wd).rem_euclid(7);
+                    if x == 0 { 7 } else { x }
+                } else {
+                    if past {
+                        end += 1;
+                    }
+                    let x = (doc_wd - rel.value).rem_euclid(7);
+                    -(if past && x == 0 { 7 } else { x })
+                };
+                fmt_g(civil_from_days(d + delta as i64))
+            }
+            RelKind::Month => {
+                let m0 = doc.month? as i32 - 1 + rel.value;
+                let y = doc.year + m0.div_euclid(12);
+                fmt_ymd(y, Some(m0.rem_euclid(12) as u8 + 1), None)
+            }
+            RelKind::Year => fmt_ymd(doc.year + rel.value, None, None),
+            RelKind::PersianYear => {
+                let (py, _, _) = gregorian_to_persian(doc.year, doc.month?, doc.day.unwrap_or(15))?;
+                let (a, b) = native_bounds(Calendar::Persian, py + rel.value, None)?;
+                let v = format!("{}/{}", fmt_g(a), fmt_g(b));
+                let (s, en) = self.span(i, skip, end);
+                return Some((TimeExpr { span: Span::new(s, en), value: v, calendar: Calendar::Persian, native_value: Some(fmt_ymd(py + rel.value, None, None)), anchored: true }, end));
+            }
+        };
+        let (s, en) = self.span(i, skip, end);
+        Some((TimeExpr { span: Span::new(s, en), value, calendar: Calendar::Gregorian, native_value: None, anchored: true }, end))
     }
 
     /// day [sep day] [من] [شهر] month [year] | day من الشهر الجاري
@@ -868,7 +990,13 @@ pub fn find_times_with(chars: &[char], tokens: &[Token], lang: Lang, doc: Option
                 }
                 i = next.max(i + 1);
             }
-            None => i += 1,
+            None => match doc.filter(|_| t.kind == TokenKind::Word).and_then(|d| sc.try_relative(i, d)) {
+                Some((te, next)) => {
+                    out.push(te);
+                    i = next.max(i + 1);
+                }
+                None => i += 1,
+            },
         }
     }
     out
@@ -1018,6 +1146,21 @@ mod tests {
         assert_eq!((t.value.as_str(), t.native_value.as_deref(), t.anchored), ("2015-06-18", Some("1436-09-01"), true));
         let t = find_one("في 9 شعبان", Lang::Ar, None);
         assert_eq!((t.value.as_str(), t.native_value.as_deref(), t.anchored), ("XXXX-XX-XX", Some("XXXX-08-09"), false));
+    }
+
+    #[test]
+    fn relative_words_need_a_document_date() {
+        assert_eq!(values("قال أمس إن", Lang::Ar, None), Vec::<String>::new());
+        // 2015-07-21 was a Tuesday
+        assert_eq!(values("قال أمس إن", Lang::Ar, Some("2015-07-21")), ["2015-07-20"]);
+        assert_eq!(values("أعلنت الوزارة الاثنين أن", Lang::Ar, Some("2015-07-21")), ["2015-07-20"]);
+        assert_eq!(values("تنطلق الأحد المقبل", Lang::Ar, Some("2015-07-21")), ["2015-07-26"]);
+        assert_eq!(values("وقال اليوم (الثلاثاء) إن", Lang::Ar, Some("2015-07-21")), ["2015-07-21"]);
+        assert_eq!(values("في العام الماضي", Lang::Ar, Some("2015-07-21")), ["2014"]);
+        assert_eq!(values("روز سه‌شنبه گفت", Lang::Fa, Some("2015-07-21")), ["2015-07-21"]);
+        // Solar year 1394 began on 21 March 2015
+        assert_eq!(values("امسال", Lang::Fa, Some("2015-07-21")), ["2015-03-21/2016-03-19"]);
+        assert_eq!(civil_from_days(day_number(2016, 2, 29)), (2016, 2, 29));
     }
 
     fn find_one(s: &str, lang: Lang, doc: Option<&str>) -> TimeExpr {
