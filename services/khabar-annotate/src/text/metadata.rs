@@ -152,7 +152,7 @@ pub fn parse_dateline(chars: &[char], tokens: &[Token], start: usize, end: usize
                 q = c + 1;
             }
         }
-    } else if let Some((s0, e, _)) = source_at(chars, tokens, q) {
+    } else if let Some((s0, e, _)) = source_at(chars, tokens, q).filter(|(_, e, _)| q < end && *e <= end) {
         source = Some(Span::new(s0, text_end(e)));
         q = e;
     }
