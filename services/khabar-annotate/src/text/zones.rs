@@ -114,9 +114,11 @@ pub fn detect(chars: &[char], tokens: &[Token], lang: Lang) -> Zoning {
     let mut title_skip: Vec<usize> = vec![0; n];
 
     // ---- footer
-    let footer_from = n.saturating_sub(n.max(4) * 3 / 5).max(1);
+    // the footer starts after some body text (a page's list of headlines may be longer than
+    // the article itself, so its position in the text says little)
+    let first_body = ls.iter().position(|l| l.words >= 25).map_or(n, |k| k + 1);
     let mut footer_start = None;
-    for (k, l) in ls.iter().enumerate().skip(footer_from.min(n - 1)) {
+    for (k, l) in ls.iter().enumerate().skip(first_body.min(n)) {
         let norm = line_norm(tokens, l, 6);
         let copyright = chars[tokens[l.start].span.start as usize] == '©';
         if is_footer_cue(&norm, l.words) || copyright {
@@ -282,8 +284,10 @@ mod tests {
 
     #[test]
     fn header_dateline_body_footer() {
+        // a page's headline list is often longer than the article
+        let headlines = "انخفاض سعر النفط الأذربيجاني\n\nبحث مسائل التعاون في مجال الطاقة بين البلدين\n\n".repeat(12);
         let text = format!(
-            "وكالة الأنباء الحكومية الأذربيجانية\n\nسياسة\n\nالرئيس: استعادة السلامة الإقليمية هي الأولوية\nستعيد أذربيجان سلامتها الإقليمية\n\nباكو، 4 يوليو، أذرتاج\n\n{BODY}\n\n{BODY}\n\nشاركوا الأخبار على شبكات التواصل الاجتماعي\n\nالمزيد...\n\nالرئيس يصل الى ألمانيا في زيارة عمل\n\nارتفاع سعر برميل النفط\n"
+            "وكالة الأنباء الحكومية الأذربيجانية\n\nسياسة\n\nالرئيس: استعادة السلامة الإقليمية هي الأولوية\nستعيد أذربيجان سلامتها الإقليمية\n\nباكو، 4 يوليو، أذرتاج\n\n{BODY}\n\n{BODY}\n\nشاركوا الأخبار على شبكات التواصل الاجتماعي\n\nالمزيد...\n\nالرئيس يصل الى ألمانيا في زيارة عمل\n\nارتفاع سعر برميل النفط\n{headlines}"
         );
         let z = zones(&text);
         let kinds: Vec<ZoneType> = z.iter().map(|x| x.0).collect();
