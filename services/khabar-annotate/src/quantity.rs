@@ -131,6 +131,18 @@ fn unit_after(tokens: &[Token], original: &[char], p: usize, lang: Lang) -> Opti
     if let Some((e, code)) = currency_at(tokens, p, lang) {
         return Some((QuantityKind::Money, code, e));
     }
+    // Persian "تن": people ("سه تن از …", "۵ تن کشته شدند") or tonnes ("69 تن عسل")
+    if lang != Lang::Ar && t.norm == "تن" {
+        let person = tokens.get(p + 1).is_none_or(|n| {
+            n.kind != TokenKind::Word
+                || NOT_COUNTED.contains(&n.norm.as_str())
+                || units().longest_where(&n.norm, tokens, p + 1, |u| u.unit == "person").is_some()
+                || n.norm.starts_with("مي")
+                || matches!(n.norm.as_str(), "ديگر" | "نفر" | "شدند" | "هستند" | "بودند")
+                || original[t.span.end as usize..n.span.start as usize].contains(&'\n')
+        });
+        return Some(if person { (QuantityKind::Count, "person".to_string(), p + 1) } else { (QuantityKind::Measure, "tonne".to_string(), p + 1) });
+    }
     for r in t.readings(original).into_iter().take(1) {
         if let Some((e, u)) = units().longest_where(&r.form, tokens, p, |u| u.lang.allows(lang)) {
             return Some((u.kind, u.unit.clone(), e));
@@ -364,6 +376,8 @@ mod tests {
         assert_eq!((v[0].2, v[0].4), (1e6, Qualifier::Approximate));
         let v = q("بیش از 30 هزار مسلمان آذری کشته", Lang::Fa);
         assert_eq!((v[0].2, v[0].3.as_str(), v[0].4), (30_000.0, "person", Qualifier::MoreThan));
+        let v = q("بیش از 911 تن پودر گوشت و سه تن از آنها", Lang::Fa);
+        assert_eq!(v.iter().map(|x| (x.2, x.3.as_str())).collect::<Vec<_>>(), [(911.0, "tonne"), (3.0, "person")]);
         let v = q("بالای یک میلیون آواره شدند", Lang::Fa);
         assert_eq!((v[0].2, v[0].4), (1e6, Qualifier::MoreThan));
         let v = q("نحو 370 حادثة", Lang::Ar);

@@ -593,8 +593,9 @@ impl<'a> Scanner<'a> {
         let (a, b) = (self.norm(k), self.norm(k + 1));
         let rel = match (a, b) {
             ("الشهر", "الجاري" | "الحالي") | ("هذا", "الشهر") | ("ماه", "جاري") => Some(0),
-            ("الشهر", "الماضي" | "المنصرم" | "السابق") | ("ماه", "گذشته" | "قبل") => Some(-1),
-            ("الشهر", "المقبل" | "القادم") | ("ماه", "اينده" | "بعد") => Some(1),
+            // (Persian "2 ماه بعد" is "two months later", so only "ماه جاری" is read)
+            ("الشهر", "الماضي" | "المنصرم" | "السابق") => Some(-1),
+            ("الشهر", "المقبل" | "القادم") => Some(1),
             _ => None,
         };
         if let Some(r) = rel {
@@ -774,8 +775,15 @@ impl<'a> Scanner<'a> {
                 }
             }
             if self.touching(e) && matches!(self.norm(e), "/" | "-" | "." | ":") && self.tokens.get(e + 1).is_some_and(|t| t.kind != TokenKind::Punct) {
-                // part of an identifier or a time ("2007/POL", "12:30")
-                if !(self.norm(e) == "-" && self.plain_int(e + 1).is_some_and(|(v, l)| l == 4 && v as i32 > y)) {
+                // part of an identifier or a time ("2007/POL", "12:30"), but not a year range
+                // ("1948-1953") or an academic or fiscal year ("2014/2015")
+                let next_year = self.plain_int(e + 1).filter(|(_, l)| *l == 4).map(|(v, _)| v as i32);
+                let range = match self.norm(e) {
+                    "-" => next_year.is_some_and(|y2| y2 > y),
+                    "/" => next_year == Some(y + 1),
+                    _ => false,
+                };
+                if !range {
                     return None;
                 }
             }
@@ -789,7 +797,7 @@ impl<'a> Scanner<'a> {
         // range: "1948-1953", "1992 إلى 1994"
         let mut end = e;
         let mut to = None;
-        if self.same_line(e) && is_range_sep(self.norm(e)) {
+        if self.same_line(e) && (is_range_sep(self.norm(e)) || (self.norm(e) == "/" && self.touching(e) && self.touching(e + 1))) {
             if let Some((e2, y2, era2, _)) = self.year_at(e + 1, Some(cal)).filter(|_| self.same_line(e + 1)) {
                 if y2 > y && y2 - y <= 200 && self.year_calendar(y2, era2.or(era), None) == Some(cal) {
                     to = Some(Part { y: Some(y2), m: None, d: None });
@@ -1090,6 +1098,8 @@ mod tests {
         assert_eq!(values("في الفترة من 18 إلى 19 نوفمبر 1999.", Lang::Ar, None), ["1999-11-18/1999-11-19"]);
         assert_eq!(values("يومي 13، 14 ديسمبر 1994", Lang::Ar, None), ["1994-12-13/1994-12-14"]);
         assert_eq!(values("في سنوات 1948-1953", Lang::Ar, None), ["1948/1953"]);
+        assert_eq!(values("للعام الجامعي 2014/2015م", Lang::Ar, None), ["2014/2015"]);
+        assert_eq!(values("و 2 ماه بعد وجه را بگيرند", Lang::Fa, None), Vec::<String>::new());
         assert_eq!(values("في 27-28 فبراير، نوقش", Lang::Ar, None), ["XXXX-02-27/XXXX-02-28"]);
     }
 
