@@ -8,8 +8,12 @@
 //! - [`time`], [`quantity`], [`numbers`]: dates (with calendar conversion), amounts, number words;
 //! - [`lexicon`]: the word lists under `lexicon/`;
 //! - [`model`]: the output types;
+//! - [`kb`]: the knowledge base (`kb/kb.jsonl`) and its name automaton;
+//! - [`entities`]: entity mentions and canonical ids (matching, overlap policy, types, coreference);
 //! - [`ner`]: the trained sequence labeller (Entities II).
 
+pub mod entities;
+pub mod kb;
 pub mod lexicon;
 pub mod model;
 pub mod ner;
@@ -36,20 +40,48 @@ pub struct Input<'a> {
 
 /// The annotation pipeline. Build it once (it holds the compiled knowledge base and models)
 /// and share it across threads: `annotate` takes `&self`.
-#[derive(Debug, Default)]
-pub struct Annotator {}
+#[derive(Debug, Clone, Copy)]
+pub struct Annotator {
+    entities: entities::EntityStage,
+}
+
+impl Default for Annotator {
+    fn default() -> Self {
+        Annotator::new()
+    }
+}
 
 impl Annotator {
-    /// Builds the pipeline from the data compiled into the library.
+    /// Builds the pipeline from the data compiled into the library (the knowledge base and its
+    /// automaton are built once per process and shared).
     pub fn new() -> Annotator {
-        Annotator {}
+        Annotator { entities: entities::EntityStage::embedded() }
+    }
+
+    /// The knowledge-base entity with this id.
+    pub fn entity_info(&self, id: &str) -> Option<EntityInfo> {
+        self.entities.kb.get(id).map(|e| e.info())
+    }
+
+    /// Knowledge-base entities whose normalised name or alias equals or starts with the
+    /// normalised `query` (any spelling the matcher folds), exact matches first.
+    pub fn search_entities(&self, query: &str, etype: Option<EntityType>, limit: usize) -> Vec<EntityInfo> {
+        self.entities.kb.search(query, etype, limit)
     }
 
     /// Annotates one text.
     pub fn annotate(&self, input: &Input<'_>) -> Annotations {
         let view = text::TextView::new(input.text, input.lang_hint);
-        let text_layer = annotate_text_layer(&view, input);
+        let mut text_layer = annotate_text_layer(&view, input);
+        let (mentions, entities) = self.entities.run(&view);
+        if let Some(d) = text_layer.dateline.as_mut() {
+            if d.place_entity.is_none() {
+                d.place_entity = mentions.iter().find(|m| d.span.contains(&m.span) && matches!(m.etype, EntityType::Gpe | EntityType::Loc)).and_then(|m| m.entity.clone());
+            }
+        }
         Annotations {
+            mentions,
+            entities,
             annotator_version: ANNOTATOR_VERSION.to_string(),
             lang: view.lang,
             sentences: view.sentences.clone(),

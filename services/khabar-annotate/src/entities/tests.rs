@@ -1,0 +1,190 @@
+use super::*;
+use crate::model::Lang;
+
+fn run(text: &str, lang: Lang) -> (TextView, Vec<Mention>, Vec<EntityInfo>) {
+    let view = TextView::new(text, Some(lang));
+    let (m, e) = EntityStage::embedded().run(&view);
+    (view, m, e)
+}
+
+/// (surface, entity id, type) of every mention.
+fn found(text: &str, lang: Lang) -> Vec<(String, String, EntityType)> {
+    let (view, m, _) = run(text, lang);
+    m.iter().map(|m| (view.text_of(m.span), m.entity.clone().unwrap_or_default(), m.etype)).collect()
+}
+
+fn has(f: &[(String, String, EntityType)], surface: &str, id: &str) -> bool {
+    f.iter().any(|(s, i, _)| s == surface && i == id)
+}
+
+#[test]
+fn proclitics_are_outside_the_span() {
+    let f = found("وأعلن دعمه لأذربيجان ووصل بباكو.", Lang::Ar);
+    assert!(has(&f, "أذربيجان", "azerbaijan"), "{f:?}");
+    assert!(has(&f, "باكو", "baku"), "{f:?}");
+}
+
+#[test]
+fn ll_contraction_keeps_the_entity() {
+    let f = found("وجه رسالة وللأمم المتحدة دور.", Lang::Ar);
+    assert!(has(&f, "أمم المتحدة", "united_nations"), "{f:?}");
+    let f = found("قال الأمين العام للأمم المتحدة", Lang::Ar);
+    assert!(f.iter().any(|(_, i, _)| i == "united_nations"), "{f:?}");
+}
+
+#[test]
+fn zwnj_and_space_spellings_are_one_entity() {
+    let a = found("منطقه قره‌باغ", Lang::Fa);
+    let b = found("منطقه قره باغ", Lang::Fa);
+    assert!(a.iter().any(|(_, i, _)| i == "karabakh"), "{a:?}");
+    assert!(b.iter().any(|(_, i, _)| i == "karabakh"), "{b:?}");
+    let c = found("در قره باغ کوهستانی جنگ شد", Lang::Fa);
+    assert!(has(&c, "قره باغ کوهستانی", "karabakh"), "{c:?}");
+}
+
+#[test]
+fn longest_match_wins() {
+    let f = found("في ناغورنو كاراباخ اليوم", Lang::Ar);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(has(&f, "ناغورنو كاراباخ", "karabakh"), "{f:?}");
+    for s in ["قاراباغ", "قرا باغ", "كاراباخ", "لقاراباغ"] {
+        let f = found(&format!("زار {s} أمس"), Lang::Ar);
+        assert!(f.iter().any(|(_, i, _)| i == "karabakh"), "{s}: {f:?}");
+    }
+}
+
+#[test]
+fn nested_name_keeps_the_outer_org() {
+    let f = found("نظمت مؤسسة حيدر علييف معرضا", Lang::Ar);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].2, EntityType::Org);
+    assert_eq!(f[0].1, "heydar_aliyev_foundation");
+}
+
+#[test]
+fn nationality_is_norp_not_the_country() {
+    let (view, m, e) = run("قال الرئيس الأذربيجاني إن", Lang::Ar);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(view.text_of(m[0].span), "الأذربيجاني");
+    assert_eq!(m[0].etype, EntityType::Norp);
+    let info = e.iter().find(|x| Some(&x.id) == m[0].entity.as_ref()).unwrap();
+    assert_eq!(info.related.as_deref(), Some("azerbaijan"));
+    let f = found("حدود یک میلیون آذربایجانی آواره شدند", Lang::Fa);
+    assert!(f.iter().all(|(_, i, _)| i != "azerbaijan"), "{f:?}");
+}
+
+#[test]
+fn weak_alias_needs_context() {
+    // the family name alone is shared by two presidents: resolved by the full name in the document
+    let f = found("التقى الرئيس إلهام علييف بالوفد. وقال علييف إن", Lang::Ar);
+    assert_eq!(f.iter().filter(|(_, i, _)| i == "ilham_aliyev").count(), 2, "{f:?}");
+    let f = found("وقال علييف إن", Lang::Ar);
+    assert!(f.iter().all(|(_, i, _)| i != "ilham_aliyev" && i != "heydar_aliyev"), "{f:?}");
+}
+
+#[test]
+fn titles_make_unknown_people_with_stable_ids() {
+    let (view, m, e) = run("التقى الرئيس مع ميلوش تيرزيتش، الأمين العام للمنظمة. وأشار تيرزيتش إلى أهمية الأمر.", Lang::Ar);
+    let helga: Vec<_> = m.iter().filter(|x| x.etype == EntityType::Person).collect();
+    assert!(helga.len() >= 2, "{m:?}");
+    assert_eq!(view.text_of(helga[0].span), "ميلوش تيرزيتش");
+    assert_eq!(view.text_of(helga[1].span), "تيرزيتش");
+    assert_eq!(helga[0].entity, helga[1].entity);
+    assert_eq!(helga[1].origin, Origin::Coreference);
+    let id = helga[0].entity.clone().unwrap();
+    assert!(id.starts_with("x-person-") && id.len() == "x-person-".len() + 12, "{id}");
+    assert!(e.iter().any(|x| x.id == id && x.origin == Origin::Pattern));
+    // the same name in Persian script and another document
+    let (_, m2, _) = run("آقای میلوش تیرزیتش گفت", Lang::Fa);
+    // a knowledge-base person keeps its id, short form included
+    let f = found("مع هيلغا شميد، الأمينة العامة. وأشارت شميد إلى", Lang::Ar);
+    assert!(f.iter().filter(|(_, i, _)| i == "helga_schmid").count() >= 1, "{f:?}");
+    assert_eq!(m2.iter().find(|x| x.etype == EntityType::Person).and_then(|x| x.entity.clone()), Some(id), "{m2:?}");
+}
+
+#[test]
+fn unknown_ids_fold_spelling_families() {
+    assert_eq!(unknown_id(EntityType::Person, "علييف"), unknown_id(EntityType::Person, "علياف"));
+    assert_eq!(unknown_id(EntityType::Person, "هيلغا شميدت"), unknown_id(EntityType::Person, &crate::kb::match_key("هیلگا شمیدت")));
+    assert_ne!(unknown_id(EntityType::Person, "علييف"), unknown_id(EntityType::Org, "علييف"));
+    let id = unknown_id(EntityType::Org, "وزاره البيئه");
+    assert!(id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+}
+
+#[test]
+fn organisation_heads_with_modifiers() {
+    let f = found("والتقى بوزير البيئة في وزارة البيئة والموارد الطبيعية أمس", Lang::Ar);
+    assert!(f.iter().any(|(s, _, t)| s == "وزارة البيئة والموارد الطبيعية" && *t == EntityType::Org), "{f:?}");
+    let f = found("وزارت امور خارجه اعلام کرد", Lang::Fa);
+    assert!(f.iter().any(|(s, _, t)| s == "وزارت امور خارجه" && *t == EntityType::Org), "{f:?}");
+}
+
+#[test]
+fn persian_title_chain() {
+    let f = found("وزیر امور خارجه جمهوری آذربایجان الدار ممدیاراف در نشست شرکت کرد", Lang::Fa);
+    assert!(f.iter().any(|(s, _, t)| s == "الدار ممدیاراف" && *t == EntityType::Person), "{f:?}");
+}
+
+#[test]
+fn overlap_policy() {
+    let c = |s: u32, e: u32, origin: Origin, conf: f32| Cand { span: Span { start: s, end: e }, toks: 0..1, etype: EntityType::Gpe, link: Link::Unknown(format!("{s}-{e}")), origin, confidence: conf };
+    // longest wins, whatever the origin
+    let r = select(vec![c(0, 5, Origin::KnowledgeBase, 0.9), c(0, 9, Origin::Model, 0.6), c(6, 9, Origin::Pattern, 0.6)]);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].span, Span { start: 0, end: 9 });
+    // equal length: knowledge base > pattern > weak > model > coreference
+    let r = select(vec![c(0, 5, Origin::Model, 0.9), c(0, 5, Origin::Pattern, 0.6), c(0, 5, Origin::KnowledgeBase, 0.9)]);
+    assert_eq!(r[0].origin, Origin::KnowledgeBase);
+    let r = select(vec![c(0, 5, Origin::KnowledgeBase, 0.7), c(0, 5, Origin::Pattern, 0.6)]);
+    assert_eq!(r[0].origin, Origin::Pattern);
+    // disjoint ones are all kept, in text order
+    let r = select(vec![c(6, 9, Origin::Model, 0.5), c(0, 5, Origin::Model, 0.5), c(4, 7, Origin::Model, 0.5)]);
+    assert_eq!(r.iter().map(|c| c.span.start).collect::<Vec<_>>(), vec![0, 6]);
+}
+
+#[test]
+fn entities_are_sorted_and_referenced() {
+    let (_, m, e) = run("وصل الرئيس إلهام علييف إلى باكو قادما من طهران.", Lang::Ar);
+    let ids: Vec<&str> = e.iter().map(|x| x.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    for x in &m {
+        assert!(ids.contains(&x.entity.as_deref().unwrap()));
+    }
+    let baku = e.iter().find(|x| x.id == "baku").unwrap();
+    assert_eq!(baku.display_name, "Baku");
+    assert_eq!(baku.labels.get("ar").map(String::as_str), Some("باكو"));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "الرئيس", "إلهام", "علييف", "وللأمم", "المتحدة", "قره\u{200C}باغ", "باكو", "،", ".", "\n", "منظمة", "هيلغا",
+        "شميدت", "آقای", "الأذربيجاني", "ناغورنو", "كاراباخ", "وزارت", "\u{FEFB}", "\u{064E}", "x", "لأذربيجان",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_in_range_and_disjoint(words in proptest::collection::vec(prop_oneof![
+            "\\PC{0,6}",
+            proptest::sample::select(WORDS).prop_map(String::from),
+        ], 0..40)) {
+            let text = words.join(" ");
+            let view = TextView::new(&text, None);
+            let (m, e) = EntityStage::embedded().run(&view);
+            let n = view.chars.len() as u32;
+            let mut last = 0;
+            for x in &m {
+                prop_assert!(x.span.start < x.span.end && x.span.end <= n);
+                prop_assert!(x.span.start >= last, "overlap or order: {:?}", m);
+                last = x.span.end;
+                prop_assert!(e.iter().any(|i| Some(&i.id) == x.entity.as_ref()));
+                prop_assert!((0.0..=1.0).contains(&x.confidence));
+            }
+        }
+    }
+}
