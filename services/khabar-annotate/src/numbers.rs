@@ -254,9 +254,33 @@ pub fn number_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> O
         end = next_j;
         j = next_j;
     }
+    // "… ونصف" / "… و نیم": and a half (of the last multiplier: "مليون ونصف" = 1.5 million)
+    if !ordinal {
+        let half = match (tokens.get(end), tokens.get(end + 1)) {
+            (Some(a), _) if matches!(a.norm.as_str(), "ونصف" | "ونيم") => Some(end + 1),
+            (Some(a), Some(b)) if a.norm == "و" && matches!(b.norm.as_str(), "نصف" | "نيم") => Some(end + 2),
+            _ => None,
+        };
+        if let Some(e) = half.filter(|_| same_line(original, tokens, end)) {
+            let unit = if acc.group == 0.0 && acc.last_mult > 0.0 { acc.last_mult } else { 1.0 };
+            acc.total += 0.5 * unit;
+            end = e;
+            // "دو و نیم میلیون" = 2.5 million
+            if let Some(m) = tokens.get(end).and_then(|t| word(&t.norm, lang)).filter(|w| w.kind == WordKind::Mult && w.value > acc.last_mult.max(1.0)) {
+                acc.total = (acc.total + acc.group) * m.value;
+                acc.group = 0.0;
+                acc.last_mult = m.value;
+                end += 1;
+            }
+        }
+    }
     let value = round_value(acc.value()?);
     let plain_digits = end == i + 1 && matches!(a0, Atom::Digits(_)) && t0.norm.chars().all(|c| c.is_ascii_digit());
     Some(NumberMatch { start: i, end, skip, value, ordinal, words: acc.words, last_mult: acc.last_mult, plain_digits })
+}
+
+fn same_line(original: &[char], tokens: &[Token], i: usize) -> bool {
+    i > 0 && i < tokens.len() && !original[tokens[i - 1].span.end as usize..tokens[i].span.start as usize].contains(&'\n')
 }
 
 /// Accumulates atoms: `total` holds finished multiplier groups, `group` the part below 1000.
@@ -512,6 +536,8 @@ mod tests {
         assert_eq!(num("أحد الأشخاص", Lang::Ar), None);
         assert_eq!(num("آلاف الأشخاص", Lang::Ar), None);
         assert_eq!(num("1994 و2000", Lang::Ar), Some((1994.0, 1)));
+        assert_eq!(num("مليون ونصف", Lang::Ar), Some((1.5e6, 2)));
+        assert_eq!(num("3 ونصف ساعة", Lang::Ar), Some((3.5, 2)));
     }
 
     #[test]
@@ -524,6 +550,8 @@ mod tests {
         assert_eq!(num("بیست و یک", Lang::Fa), Some((21.0, 3)));
         assert_eq!(num("هزار میلیارد ریال", Lang::Fa), Some((1e12, 2)));
         assert_eq!(num("دویست و پنجاه", Lang::Fa), Some((250.0, 3)));
+        assert_eq!(num("دو و نیم میلیون", Lang::Fa), Some((2.5e6, 4)));
+        assert_eq!(num("40 میلیونی", Lang::Fa), Some((40e6, 2)));
         assert_eq!(num("یک روز", Lang::Fa), None);
         assert_eq!(num("نه تنها", Lang::Fa), None);
     }

@@ -189,6 +189,11 @@ fn months() -> &'static PhraseTable<MonthEntry> {
             if e.cal == Calendar::Persian {
                 t.insert(&format!("{}ماه", r[2]), MonthEntry { amb: false, ..e });
             }
+            // two-word names written as one ("جمادی‎الثانی" with a bidi mark instead of a ZWNJ)
+            let forms = crate::lexicon::phrase_forms(r[2]);
+            if forms.len() > 1 {
+                t.insert_forms(vec![forms.concat()], e);
+            }
         }
         t
     })
@@ -1133,6 +1138,7 @@ mod tests {
         assert_eq!(values("تاریخ 1385/03/29", Lang::Fa, None), ["2006-06-19"]);
         assert_eq!(values("چهاردهم تیر ۱۳۹۹", Lang::Fa, None), ["2020-07-04"]);
         assert_eq!(values("او دوم آذرماه 1395 درگذشت", Lang::Fa, None), ["2016-11-22"]);
+        assert_eq!(times("روز 13 جمادی\u{200E}الثانی به مناسبت", Lang::Fa, None)[0].3.as_deref(), Some("XXXX-06-13"));
         assert_eq!(values("يوم الثلاثاء 26 /10 /1436هـ لكي", Lang::Ar, None), ["2015-08-11"]);
     }
 
