@@ -74,3 +74,66 @@ impl TestServer {
 pub fn seed_request(id: &str, text: &str) -> IngestDocumentsRequest {
     IngestDocumentsRequest { id: id.to_string(), text: text.to_string(), ..Default::default() }
 }
+
+/// Path of a workspace binary built with the same profile as this test. The first call in a
+/// test process runs `cargo build` for it (a no-op when it is up to date), so a stale binary from
+/// an earlier build is never tested.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>").to_path_buf();
+    let path = profile_dir.join(name);
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if !built.iter().any(|b| b == name) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = std::process::Command::new(cargo);
+        cmd.args(["build", "--quiet", "--bin", name]).current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let st = cmd.status().expect("cargo build");
+        assert!(st.success(), "building {name} failed");
+        built.push(name.to_string());
+    }
+    path
+}
+
+/// A free TCP port on 127.0.0.1 (bound and released: a small race, acceptable in tests).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Deterministic synthetic Arabic and Persian news articles as JSON Lines (for load and crash
+/// tests that must not depend on ../shared).
+pub fn synthetic_jsonl(n: usize, seed: u64) -> String {
+    const AR: &[&str] = &[
+        "أعلن", "الرئيس", "إلهام", "علييف", "في", "باكو", "اليوم", "أن", "أذربيجان", "ستواصل", "التعاون", "مع", "منظمة", "الأمن", "والتعاون",
+        "أوروبا", "وقال", "وزير", "الخارجية", "خلال", "اجتماع", "عقد", "يونيو", "2024", "مليون", "دولار", "بنسبة", "20%", "قتل", "مدنيين",
+        "أصيب", "آخرون", "قصف", "صاروخي", "على", "مدينة", "برده", "الأمم", "المتحدة", "مجلس", "القرار", "رقم", "853", "التقى", "السفير",
+    ];
+    const FA: &[&str] = &[
+        "وزیر", "امور", "خارجه", "جمهوری", "آذربایجان", "در", "نشست", "سازمان", "ملل", "متحد", "گفت", "که", "ارمنستان", "قره", "باغ", "۲۹",
+        "خرداد", "۱۳۸۵", "میلیون", "دلار", "درصد", "تهران", "دیدار", "کرد", "است", "این", "را", "با", "هزار", "نفر",
+    ];
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move || {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (x >> 33) as usize
+    };
+    let mut out = String::new();
+    for i in 0..n {
+        let words = if i % 3 == 2 { FA } else { AR };
+        let len = 80 + next() % 220;
+        let mut text = String::new();
+        for w in 0..len {
+            text.push_str(words[next() % words.len()]);
+            text.push(if w % 17 == 16 { '.' } else { ' ' });
+            if w % 60 == 59 {
+                text.push('\n');
+            }
+        }
+        let line = format!("{{\"id\": \"gen-{seed}-{i:06}\", \"text\": {:?}}}\n", text.trim());
+        out.push_str(&line);
+    }
+    out
+}

@@ -77,7 +77,7 @@ async fn seeds_through_the_worker_then_served() {
         let annotator = khabar_annotate::Annotator::new();
         let (inputs, _) = khabar_worker::source::expand(&[seeds_dir()]).unwrap();
         let items = khabar_worker::source::read_inputs(inputs, 1 << 20);
-        let sum = khabar_worker::local::ingest_local(items, &annotator, &store, &Default::default(), &|_| {}).unwrap();
+        let sum = khabar_worker::local::ingest_local(items, &annotator, &store, &Default::default(), &|_| {}, None).unwrap();
         assert_eq!((sum.created, sum.failed), (5, 0), "{}", sum.report());
     }
     let s = TestServer::start_in(dir, |_| {}).await;
@@ -340,7 +340,7 @@ async fn worker_streams_to_the_server_in_acknowledged_batches() {
         let items = khabar_worker::source::read_inputs(inputs, 1 << 20);
         let opts = khabar_worker::remote::RemoteOptions { batch: 2, ..Default::default() };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(khabar_worker::remote::ingest_remote(items, &url, &opts, &|_| {})).unwrap()
+        rt.block_on(khabar_worker::remote::ingest_remote(items, &url, &opts, &|_| {}, None)).unwrap()
     })
     .await
     .unwrap();

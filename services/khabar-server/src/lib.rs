@@ -68,7 +68,7 @@ fn open_state(cfg: &Config) -> anyhow::Result<Arc<AppState>> {
         }
         let opts = khabar_worker::local::LocalOptions { max_document_bytes: cfg.limits.max_document_bytes, ..Default::default() };
         let items = khabar_worker::source::read_inputs(inputs, cfg.limits.max_document_bytes);
-        let summary = khabar_worker::local::ingest_local(items, &annotator, &store, &opts, &|_| {})?;
+        let summary = khabar_worker::local::ingest_local(items, &annotator, &store, &opts, &|_| {}, None)?;
         for (origin, err) in &summary.failures {
             tracing::warn!(%origin, error = %err, "start-up ingest: document failed");
         }

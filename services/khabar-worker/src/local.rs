@@ -2,6 +2,7 @@
 //! server's `--ingest` at start-up): one reader, N annotating threads, one transaction per
 //! document, one flush at the end before anything is reported as done.
 
+use std::io::Write;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,12 +20,42 @@ pub struct LocalOptions {
     pub threads: usize,
     /// Largest accepted document in bytes.
     pub max_document_bytes: usize,
+    /// Flush the store (and acknowledge) after this many documents.
+    pub flush_every: usize,
 }
 
 impl Default for LocalOptions {
     fn default() -> Self {
-        LocalOptions { threads: std::thread::available_parallelism().map_or(2, |n| n.get()), max_document_bytes: pipeline::DEFAULT_MAX_DOCUMENT_BYTES }
+        LocalOptions { threads: std::thread::available_parallelism().map_or(2, |n| n.get()), max_document_bytes: pipeline::DEFAULT_MAX_DOCUMENT_BYTES, flush_every: 1000 }
     }
+}
+
+/// Where acknowledgements go: one line per durable document, "documents/{id}<TAB>{outcome}",
+/// written only after the store flush that made the document durable.
+pub type AckSink<'a> = Option<&'a Mutex<Box<dyn std::io::Write + Send>>>;
+
+/// Writes acknowledgement lines and syncs them.
+pub fn write_acks(sink: AckSink<'_>, lines: &[String]) -> std::io::Result<()> {
+    if let Some(s) = sink
+        && !lines.is_empty()
+    {
+        let mut w = s.lock().unwrap_or_else(|p| p.into_inner());
+        for l in lines {
+            writeln!(w, "{l}")?;
+        }
+        w.flush()?;
+    }
+    Ok(())
+}
+
+/// The acknowledgement line of an ingested document.
+pub fn ack_line(i: &pipeline::Ingested) -> String {
+    let outcome = match i.outcome {
+        PutOutcome::Created => "created",
+        PutOutcome::Unchanged => "unchanged",
+        PutOutcome::Updated => "updated",
+    };
+    format!("documents/{}\t{outcome}", i.id)
 }
 
 /// What an ingest run did.
@@ -90,15 +121,24 @@ impl Summary {
 }
 
 /// Ingests every item into `store`; `progress` is called after each document with the
-/// running summary. Flushes the store before returning.
+/// running summary. Flushes the store every `opts.flush_every` documents and before returning,
+/// and writes the acknowledgement of each document to `acks` once it is durable.
 pub fn ingest_local(
     items: impl Iterator<Item = SourceItem>,
     annotator: &Annotator,
     store: &Store,
     opts: &LocalOptions,
     progress: &(dyn Fn(&Summary) + Sync),
+    acks: AckSink<'_>,
 ) -> Result<Summary, IngestError> {
     let start = Instant::now();
+    // ingested but not yet flushed
+    let pending: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let flush_and_ack = || -> Result<(), IngestError> {
+        let lines = std::mem::take(&mut *pending.lock().unwrap_or_else(|p| p.into_inner()));
+        store.flush()?;
+        write_acks(acks, &lines).map_err(|e| IngestError::Store(khabar_store::StoreError::Backend(format!("writing acknowledgements: {e}"))))
+    };
     let summary = Mutex::new(Summary::default());
     let threads = opts.threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<SourceItem>(threads * 4);
@@ -107,7 +147,7 @@ pub fn ingest_local(
     std::thread::scope(|s| {
         for _ in 0..threads {
             let rx = rx.clone();
-            let (summary, fatal) = (&summary, &fatal);
+            let (summary, fatal, pending, flush_and_ack) = (&summary, &fatal, &pending, &flush_and_ack);
             s.spawn(move || {
                 loop {
                     let item = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
@@ -133,8 +173,23 @@ pub fn ingest_local(
                             }
                         }
                     };
-                    if let Err(e) = &r {
-                        tracing::warn!(origin = %item.origin, error = %e, "document failed");
+                    let flush_now = match &r {
+                        Err(e) => {
+                            tracing::warn!(origin = %item.origin, error = %e, "document failed");
+                            false
+                        }
+                        Ok(i) => {
+                            let mut p = pending.lock().unwrap_or_else(|p| p.into_inner());
+                            p.push(ack_line(i));
+                            p.len() >= opts.flush_every.max(1)
+                        }
+                    };
+                    if flush_now && let Err(e) = flush_and_ack() {
+                        tracing::error!(error = %e, "flush failed");
+                        let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
+                        if f.is_none() {
+                            *f = Some(e);
+                        }
                     }
                     let mut sm = summary.lock().unwrap_or_else(|p| p.into_inner());
                     sm.record(&item.origin, &r, bytes);
@@ -150,7 +205,7 @@ pub fn ingest_local(
         }
         drop(tx);
     });
-    store.flush()?;
+    flush_and_ack()?;
     if let Some(e) = fatal.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }

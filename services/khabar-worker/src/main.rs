@@ -66,6 +66,13 @@ struct IngestArgs {
     /// Bearer token for a server started with --write-token.
     #[arg(long, env = "KHABAR_WRITE_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Append "documents/{id}<TAB>{created|unchanged|updated}" for every document once it is
+    /// durable (after the server's or the store's flush): what survives a crash.
+    #[arg(long)]
+    ack_file: Option<PathBuf>,
+    /// With --db: flush the store and acknowledge every this many documents.
+    #[arg(long, default_value_t = 1000)]
+    flush_every: usize,
 }
 
 fn init_logs(json: bool) {
@@ -91,16 +98,20 @@ fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
     let show = |s: &local::Summary| {
         pb.set_message(format!("{} documents ({} failed), {:.1} docs/s", s.documents(), s.failed, s.documents() as f64 / s.elapsed.as_secs_f64().max(1e-3)));
     };
+    let ack_file: Option<std::sync::Mutex<Box<dyn std::io::Write + Send>>> = match &a.ack_file {
+        Some(p) => Some(std::sync::Mutex::new(Box::new(AckFile(std::fs::OpenOptions::new().create(true).append(true).open(p)?)))),
+        None => None,
+    };
     let summary = if let Some(url) = &a.server {
         let opts = remote::RemoteOptions { batch: a.batch, max_document_bytes: a.max_document_bytes, token: a.token.clone(), ..Default::default() };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        rt.block_on(remote::ingest_remote(items, url, &opts, &show))?
+        rt.block_on(remote::ingest_remote(items, url, &opts, &show, ack_file.as_ref()))?
     } else {
         let db = a.db.as_ref().expect("clap requires --server or --db");
         let store = khabar_store::Store::open(db)?;
         let annotator = khabar_annotate::Annotator::new();
-        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes };
-        local::ingest_local(items, &annotator, &store, &opts, &show)?
+        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes, flush_every: a.flush_every };
+        local::ingest_local(items, &annotator, &store, &opts, &show, ack_file.as_ref())?
     };
     pb.finish_and_clear();
     for (origin, err) in &summary.failures {
@@ -111,6 +122,19 @@ fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
     }
     println!("{}", summary.report());
     Ok(summary.failed == 0)
+}
+
+/// An append-only file whose every flush is synced to disk.
+struct AckFile(std::fs::File);
+
+impl std::io::Write for AckFile {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.write(b)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()?;
+        self.0.sync_data()
+    }
 }
 
 fn main() -> anyhow::Result<()> {

@@ -41,6 +41,7 @@ async fn send_batch(
     batch: &[(String, IngestDocumentsRequest, usize)],
     opts: &RemoteOptions,
     summary: &mut Summary,
+    acks: crate::local::AckSink<'_>,
 ) -> anyhow::Result<()> {
     let mut attempt = 0;
     loop {
@@ -53,6 +54,7 @@ async fn send_batch(
         match client.ingest_documents(req).await {
             Ok(resp) => {
                 let resp = resp.into_inner();
+                let mut lines = Vec::new();
                 for r in resp.results {
                     let Some((origin, _, bytes)) = batch.get(r.index as usize) else { continue };
                     let outcome = match r.status() {
@@ -68,11 +70,14 @@ async fn send_batch(
                         events: r.event_count.max(0) as u32,
                         changes: Vec::new(),
                     });
-                    if let Err(e) = &res {
-                        tracing::warn!(%origin, error = %e, "document failed");
+                    match &res {
+                        Err(e) => tracing::warn!(%origin, error = %e, "document failed"),
+                        Ok(i) => lines.push(crate::local::ack_line(i)),
                     }
                     summary.record(origin, &res, *bytes);
                 }
+                // the server answers only after its flush: these are durable
+                crate::local::write_acks(acks, &lines)?;
                 return Ok(());
             }
             Err(s) if matches!(s.code(), tonic::Code::Unavailable | tonic::Code::ResourceExhausted) && attempt < opts.attempts => {
@@ -92,6 +97,7 @@ pub async fn ingest_remote(
     url: &str,
     opts: &RemoteOptions,
     progress: &(dyn Fn(&Summary) + Sync),
+    acks: crate::local::AckSink<'_>,
 ) -> anyhow::Result<Summary> {
     let start = Instant::now();
     let mut client = connect(url).await?;
@@ -125,14 +131,14 @@ pub async fn ingest_remote(
             }
         }
         if batch.len() >= opts.batch.max(1) {
-            send_batch(&mut client, &batch, opts, &mut summary).await?;
+            send_batch(&mut client, &batch, opts, &mut summary, acks).await?;
             batch.clear();
         }
         summary.elapsed = start.elapsed();
         progress(&summary);
     }
     if !batch.is_empty() {
-        send_batch(&mut client, &batch, opts, &mut summary).await?;
+        send_batch(&mut client, &batch, opts, &mut summary, acks).await?;
     }
     summary.elapsed = start.elapsed();
     progress(&summary);
