@@ -72,6 +72,23 @@ fn word(form: &str, lang: Lang) -> Option<Word> {
     words().get(form)?.iter().copied().find(|w| w.lang.allows(lang))
 }
 
+/// Cheap test, before computing a token's readings: could `norm`, or `norm` without one to three
+/// leading proclitic letters, be a number word (or a Persian ordinal)?
+pub fn maybe_number_word(norm: &str, lang: Lang) -> bool {
+    let mut rest = norm;
+    for _ in 0..4 {
+        if word(rest, lang).is_some() || (lang != Lang::Ar && persian_ordinal(rest).is_some()) {
+            return true;
+        }
+        let mut it = rest.chars();
+        match it.next() {
+            Some('و' | 'ف' | 'ب' | 'ل' | 'ك') => rest = it.as_str(),
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// True when `form` (normalised) is a number word (cardinal, multiplier or ordinal) in `lang`.
 pub fn is_number_word(form: &str, lang: Lang) -> bool {
     word(form, lang).is_some()
@@ -183,6 +200,9 @@ fn persian_ordinal(form: &str) -> Option<Word> {
 /// numbers on their own.
 pub fn number_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> Option<NumberMatch> {
     let t0 = tokens.get(i)?;
+    if t0.kind == TokenKind::Word && !maybe_number_word(&t0.norm, lang) {
+        return None;
+    }
     // first atom, possibly with proclitics
     let mut first = None;
     for r in t0.readings(original) {
@@ -446,7 +466,7 @@ impl NumberMatch {
 /// "العشرين"), or a Persian one ("چهاردهم", "بیست و یکم"). Values 1..99.
 pub fn ordinal_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> Option<NumberMatch> {
     let t0 = tokens.get(i)?;
-    if t0.kind != TokenKind::Word {
+    if t0.kind != TokenKind::Word || !maybe_number_word(&t0.norm, if lang == Lang::Ar { Lang::Ar } else { Lang::Und }) {
         return None;
     }
     if lang != Lang::Fa {

@@ -392,7 +392,7 @@ impl<'a> Scanner<'a> {
         let mut j = i;
         let mut cue = false;
         if let Some(t) = self.tokens.get(i) {
-            if t.kind == TokenKind::Word && t.readings(self.chars).iter().any(|r| YEAR_CUES.contains(&r.form.as_str())) {
+            if t.kind == TokenKind::Word && YEAR_CUES.iter().any(|c| t.norm.ends_with(c)) && t.readings(self.chars).iter().any(|r| YEAR_CUES.contains(&r.form.as_str())) {
                 cue = true;
                 j += 1;
             }
@@ -469,6 +469,10 @@ impl<'a> Scanner<'a> {
         }
         let lang = self.lang;
         let mut found = None;
+        let stripped = t.norm.strip_prefix(['و', 'ف']).unwrap_or("");
+        if !relatives().starts_with(&t.norm) && !relatives().starts_with(stripped) {
+            return None;
+        }
         for r in t.readings(self.chars) {
             if !matches!(r.clitics.as_str(), "" | "و" | "ف") {
                 continue;
@@ -721,7 +725,7 @@ impl<'a> Scanner<'a> {
     /// "القرن التاسع عشر", "القرن الـ21", "قرن بیستم"
     fn try_century(&self, i: usize) -> Option<(Raw, usize)> {
         let t = self.tokens.get(i)?;
-        if t.kind != TokenKind::Word || !t.readings(self.chars).iter().any(|r| matches!(r.form.as_str(), "القرن" | "قرن" | "سده")) {
+        if t.kind != TokenKind::Word || !(t.norm.ends_with("قرن") || t.norm.ends_with("سده")) || !t.readings(self.chars).iter().any(|r| matches!(r.form.as_str(), "القرن" | "قرن" | "سده")) {
             return None;
         }
         let skip = t.readings(self.chars).iter().find(|r| matches!(r.form.as_str(), "القرن" | "قرن" | "سده")).map_or(0, |r| r.skip);
