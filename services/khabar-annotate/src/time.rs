@@ -298,6 +298,10 @@ struct Raw {
     rel_month: Option<i32>,
     /// an ISO century ("18" for the 19th century)
     century: Option<i32>,
+    /// an ISO decade ("195" for the 1950s)
+    decade: Option<i32>,
+    /// for a date without a year: 1 when said to be coming ("المقبل"), -1 when past ("الماضي")
+    direction: i8,
 }
 
 struct Scanner<'a> {
@@ -430,6 +434,18 @@ impl<'a> Scanner<'a> {
         Some((end, y, era, cue))
     }
 
+    /// "المقبل"/"الماضي" after a date without a year: (direction, token after it).
+    fn direction_at(&self, i: usize) -> (i8, usize) {
+        if !self.same_line(i) {
+            return (0, i);
+        }
+        match self.norm(i) {
+            "المقبل" | "القادم" | "المقبله" | "القادمه" | "اينده" | "اتي" => (1, i + 1),
+            "الماضي" | "المنصرم" | "الماضيه" | "المنصرمه" | "الفايت" | "الفايته" | "السابق" | "گذشته" => (-1, i + 1),
+            _ => (0, i),
+        }
+    }
+
     fn span(&self, start_tok: usize, skip: u32, end_tok: usize) -> (usize, usize) {
         let s = self.tokens[start_tok].span.start as usize + skip as usize;
         let e = self.tokens[end_tok - 1].span.end as usize;
@@ -502,8 +518,8 @@ impl<'a> Scanner<'a> {
             RelKind::Weekday => {
                 let d = doc_day?;
                 let doc_wd = (d + 4).rem_euclid(7) as i32; // 1970-01-01 was a Thursday
-                let next = matches!(self.norm(end), "المقبل" | "القادم" | "اينده" | "بعد");
-                let past = matches!(self.norm(end), "الماضي" | "الفائت" | "المنصرم" | "گذشته" | "قبل");
+                let next = matches!(self.norm(end), "المقبل" | "القادم" | "المقبله" | "القادمه" | "اينده" | "بعد");
+                let past = matches!(self.norm(end), "الماضي" | "الفايت" | "المنصرم" | "الماضيه" | "الفايته" | "المنصرمه" | "گذشته" | "قبل");
                 let delta = if next {
                     end += 1;
                     let x = (rel.value - doc_wd).rem_euclid(7);
@@ -593,10 +609,14 @@ impl<'a> Scanner<'a> {
                     e += 1;
                 }
             }
+            let mut direction = 0;
+            if year.is_none() {
+                (direction, e) = self.direction_at(e);
+            }
             let from = Part { y: year, m: Some(me.month), d: Some(d1) };
             let to = d2.map(|d| Part { y: year, m: Some(me.month), d: Some(d) });
             let (s, en) = self.span(i, skip, e);
-            return Some((Raw { start: s, end: en, cal, from, to, rel_month: None, century: None }, e));
+            return Some((Raw { start: s, end: en, cal, from, to, rel_month: None, century: None, decade: None, direction }, e));
         }
         // relative month: "الثالث عشر من الشهر الجاري", "۱۵ ماه جاری"
         let (a, b) = (self.norm(k), self.norm(k + 1));
@@ -615,7 +635,7 @@ impl<'a> Scanner<'a> {
             let (s, en) = self.span(i, skip, e);
             let from = Part { y: None, m: None, d: Some(d1) };
             let to = d2.map(|d| Part { y: None, m: None, d: Some(d) });
-            return Some((Raw { start: s, end: en, cal: Calendar::Gregorian, from, to, rel_month: Some(r), century: None }, e));
+            return Some((Raw { start: s, end: en, cal: Calendar::Gregorian, from, to, rel_month: Some(r), century: None, decade: None, direction: 0 }, e));
         }
         None
     }
@@ -643,7 +663,24 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+        // "من يناير (كانون الثاني) حتى يونيو 2015": the first month takes the year of the second
+        if year.is_none() && self.same_line(e) && (is_range_sep(self.norm(e)) || self.norm(e) == "و") && self.same_line(e + 1) {
+            if let Some((e2, me2)) = self.month_at(e + 1).filter(|(_, m2)| m2.cal == me.cal) {
+                if let Some((ye, y2, era, _)) = self.year_at(e2, Some(me.cal)).filter(|_| self.same_line(e2)) {
+                    if let Some(c) = self.year_calendar(y2, era, Some(me.cal)) {
+                        let y1 = if me.month <= me2.month { y2 } else { y2 - 1 };
+                        let start_tok = if cue { i } else { k };
+                        let (s, en) = self.span(start_tok, 0, ye);
+                        let from = Part { y: Some(y1), m: Some(me.month), d: None };
+                        let to = Some(Part { y: Some(y2), m: Some(me2.month), d: None });
+                        return Some((Raw { start: s, end: en, cal: c, from, to, rel_month: None, century: None, decade: None, direction: 0 }, ye));
+                    }
+                }
+            }
+        }
+        let mut direction = 0;
         if year.is_none() {
+            (direction, end) = self.direction_at(end);
             let standalone_ok = match me.cal {
                 Calendar::Gregorian => (me.solo && !me.amb) || (cue && !me.amb),
                 Calendar::Persian => self.lang == Lang::Fa && ((me.solo && !me.amb) || cue),
@@ -656,7 +693,7 @@ impl<'a> Scanner<'a> {
         }
         let start_tok = if cue { i } else { k };
         let (s, en) = self.span(start_tok, 0, end);
-        Some((Raw { start: s, end: en, cal, from: Part { y: year, m: Some(me.month), d: None }, to: None, rel_month: None, century: None }, end))
+        Some((Raw { start: s, end: en, cal, from: Part { y: year, m: Some(me.month), d: None }, to: None, rel_month: None, century: None, decade: None, direction }, end))
     }
 
     /// Numeric dates: 2020/07/04, 04/07/2020, 1385/03/29, 2015-07-21, 04.07.2020
@@ -719,7 +756,7 @@ impl<'a> Scanner<'a> {
             end = e;
         }
         let (s, en) = self.span(i, 0, end);
-        Some((Raw { start: s, end: en, cal, from: Part { y: Some(y), m: Some(m as u8), d: Some(d as u8) }, to: None, rel_month: None, century: None }, end))
+        Some((Raw { start: s, end: en, cal, from: Part { y: Some(y), m: Some(m as u8), d: Some(d as u8) }, to: None, rel_month: None, century: None, decade: None, direction: 0 }, end))
     }
 
     /// "القرن التاسع عشر", "القرن الـ21", "قرن بیستم"
@@ -757,7 +794,83 @@ impl<'a> Scanner<'a> {
             end += 1;
         }
         let (s, en) = self.span(i, skip, end);
-        Some((Raw { start: s, end: en, cal: Calendar::Gregorian, from: Part::default(), to: None, rel_month: None, century: Some(n - 1) }, end))
+        Some((Raw { start: s, end: en, cal: Calendar::Gregorian, from: Part::default(), to: None, rel_month: None, century: Some(n - 1), decade: None, direction: 0 }, end))
+    }
+
+    /// Decades: "الخمسينيات", "ثمانينيات القرن الماضي", "سال‌های 1950", "دهه 1990", "دهه ۹۰".
+    fn try_decade(&self, i: usize) -> Option<(Raw, usize)> {
+        let t = self.tokens.get(i)?;
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let mk = |s: usize, skip: u32, e: usize, decade: i32, this: &Self| {
+            let (a, b) = this.span(s, skip, e);
+            Some((Raw { start: a, end: b, cal: Calendar::Gregorian, from: Part::default(), to: None, rel_month: None, century: None, decade: Some(decade), direction: 0 }, e))
+        };
+        // Arabic: tens + يات/ات
+        if t.norm.ends_with("ات") {
+            for r in t.readings(self.chars) {
+                let f = r.form.strip_prefix("ال").unwrap_or(&r.form);
+                let stem = f.strip_suffix("ينيات").or_else(|| f.strip_suffix("ينات"));
+                let Some(stem) = stem else { continue };
+                let n = match stem {
+                    "عشر" => 2,
+                    "ثلاث" => 3,
+                    "اربع" => 4,
+                    "خمس" => 5,
+                    "ست" => 6,
+                    "سبع" => 7,
+                    "ثمان" => 8,
+                    "تسع" => 9,
+                    _ => continue,
+                };
+                // "… من القرن التاسع عشر": another century than the 20th
+                let mut e = i + 1;
+                let mut century = 20;
+                let k = if self.norm(e) == "من" { e + 1 } else { e };
+                if self.same_line(k) && self.norm(k) == "القرن" {
+                    if let Some(m) = ordinal_at(self.tokens, self.chars, k + 1, Lang::Ar) {
+                        century = m.value as i32;
+                        e = m.end;
+                    } else if matches!(self.norm(k + 1), "الماضي" | "المنصرم") {
+                        e = k + 2;
+                    }
+                }
+                return mk(i, r.skip, e, (century - 1) * 10 + n, self);
+            }
+            return None;
+        }
+        // Persian: "سال‌های 1950", "دهه 1990", "دهه ۹۰" (the Solar 1390s)
+        let num_tok = if t.norm == "سال" && self.norm(i + 1) == "هاي" && self.tokens[i + 1].joined {
+            i + 2
+        } else if matches!(t.norm.as_str(), "سالهاي" | "دهه") {
+            i + 1
+        } else {
+            return None;
+        };
+        let (v, len) = self.plain_int(num_tok).filter(|_| self.same_line(num_tok))?;
+        if len == 4 && v % 10 == 0 && (1000..=2090).contains(&v) {
+            let mut e = num_tok + 1;
+            if matches!(self.norm(e), "ميلادي") {
+                e += 1;
+            }
+            return mk(i, 0, e, v as i32 / 10, self);
+        }
+        if len == 2 && v % 10 == 0 && t.norm == "دهه" {
+            let mut e = num_tok + 1;
+            if matches!(self.norm(e), "ميلادي") {
+                return mk(i, 0, e + 1, 190 + v as i32 / 10, self);
+            }
+            if self.norm(e) == "شمسي" {
+                e += 1;
+            }
+            // Solar decade 13v0..13v9
+            let y = 1300 + v as i32;
+            let (s0, s1) = self.span(i, 0, e);
+            let raw = Raw { start: s0, end: s1, cal: Calendar::Persian, from: Part { y: Some(y), m: None, d: None }, to: Some(Part { y: Some(y + 9), m: None, d: None }), rel_month: None, century: None, decade: None, direction: 0 };
+            return Some((raw, e));
+        }
+        None
     }
 
     /// A year with a cue or era marker, a bare plausible year, or a year range.
@@ -815,7 +928,7 @@ impl<'a> Scanner<'a> {
             }
         }
         let (s, en) = self.span(i, skip, end);
-        Some((Raw { start: s, end: en, cal, from: Part { y: Some(y), m: None, d: None }, to, rel_month: None, century: None }, end))
+        Some((Raw { start: s, end: en, cal, from: Part { y: Some(y), m: None, d: None }, to, rel_month: None, century: None, decade: None, direction: 0 }, end))
     }
 }
 
@@ -847,7 +960,14 @@ fn fmt_part(p: Part) -> String {
 }
 
 /// The year that puts native month/day `m`/`d` closest to the document date.
-fn nearest_year(cal: Calendar, doc: &DocDate, m: u8, d: Option<u8>) -> Option<i32> {
+/// How far ahead of the document date an unqualified date without a year may lie; beyond it
+/// the past occurrence is taken (news mostly reports what happened).
+const FUTURE_WINDOW_DAYS: i64 = 120;
+
+/// The year that puts native month/day `m`/`d` closest to the document date: in the future
+/// for `direction` 1, in the past for -1, otherwise the nearest occurrence, one lying more than
+/// [`FUTURE_WINDOW_DAYS`] ahead counting as far.
+fn nearest_year(cal: Calendar, doc: &DocDate, m: u8, d: Option<u8>, direction: i8) -> Option<i32> {
     let doc_n = doc.day_number();
     let native_doc = from_gregorian(cal, doc.ymd())?;
     if doc.month.is_none() && cal == Calendar::Gregorian {
@@ -857,9 +977,15 @@ fn nearest_year(cal: Calendar, doc: &DocDate, m: u8, d: Option<u8>) -> Option<i3
     for y in [native_doc.0 - 1, native_doc.0, native_doc.0 + 1] {
         let day = d.unwrap_or(15).min(days_in_month(cal, y, m).unwrap_or(28));
         if let Some((gy, gm, gd)) = to_gregorian(cal, y, m, day) {
-            let dist = (day_number(gy, gm, gd) - doc_n).abs();
-            if best.is_none_or(|(b, _)| dist < b) {
-                best = Some((dist, y));
+            let diff = day_number(gy, gm, gd) - doc_n;
+            let cost = match direction {
+                1 if diff < -15 => continue,
+                -1 if diff > 15 => continue,
+                0 if diff > FUTURE_WINDOW_DAYS => diff + 10_000,
+                _ => diff.abs(),
+            };
+            if best.is_none_or(|(b, _)| cost < b) {
+                best = Some((cost, y));
             }
         }
     }
@@ -884,6 +1010,9 @@ fn fmt_g((y, m, d): Ymd) -> String {
 fn resolve(raw: &Raw, doc: Option<&DocDate>) -> Option<(String, Option<String>, bool)> {
     if let Some(c) = raw.century {
         return Some((format!("{c:02}"), None, false));
+    }
+    if let Some(d) = raw.decade {
+        return Some((format!("{d:03}"), None, false));
     }
     let mut from = raw.from;
     let mut to = raw.to;
@@ -917,7 +1046,7 @@ fn resolve(raw: &Raw, doc: Option<&DocDate>) -> Option<(String, Option<String>, 
     }
     if from.y.is_none() {
         if let (Some(doc), Some(m)) = (doc, from.m) {
-            let y = nearest_year(raw.cal, doc, m, from.d)?;
+            let y = nearest_year(raw.cal, doc, m, from.d, raw.direction)?;
             from.y = Some(y);
             if let Some(t) = to.as_mut() {
                 t.y = Some(if t.m < from.m { y + 1 } else { y });
@@ -963,7 +1092,8 @@ fn resolve(raw: &Raw, doc: Option<&DocDate>) -> Option<(String, Option<String>, 
                 (m, None) => {
                     let (a, _) = native_bounds(cal, y, m)?;
                     let last_y = to.and_then(|t| t.y).unwrap_or(y);
-                    let (_, b) = native_bounds(cal, last_y, m)?;
+                    let last_m = to.and_then(|t| t.m).or(m);
+                    let (_, b) = native_bounds(cal, last_y, last_m)?;
                     format!("{}/{}", fmt_g(a), fmt_g(b))
                 }
                 (None, Some(_)) => return None,
@@ -998,6 +1128,7 @@ pub fn find_times_with(chars: &[char], tokens: &[Token], lang: Lang, doc: Option
                 .or_else(|| sc.try_date(i))
                 .or_else(|| sc.try_month(i))
                 .or_else(|| sc.try_century(i))
+                .or_else(|| sc.try_decade(i))
                 .or_else(|| sc.try_year(i, is_unit_after))
         };
         match found {
@@ -1181,6 +1312,27 @@ mod tests {
         // Solar year 1394 began on 21 March 2015
         assert_eq!(values("امسال", Lang::Fa, Some("2015-07-21")), ["2015-03-21/2016-03-19"]);
         assert_eq!(civil_from_days(day_number(2016, 2, 29)), (2016, 2, 29));
+    }
+
+    #[test]
+    fn anchoring_direction_and_month_ranges() {
+        // 2015-08-10 was a Monday
+        assert_eq!(values("يوم الجمعة المقبلة", Lang::Ar, Some("2015-08-10")), ["2015-08-14"]);
+        assert_eq!(values("في الفترة من يناير (كانون الثاني) حتى يونيو 2015، لتزيد", Lang::Ar, Some("2015-08-01")), ["2015-01/2015-06"]);
+        // a month long past is last year's, one soon to come is this year's
+        assert_eq!(values("في يناير", Lang::Ar, Some("2015-08-01")), ["2015-01"]);
+        assert_eq!(values("في نوفمبر", Lang::Ar, Some("2015-08-01")), ["2015-11"]);
+        assert_eq!(values("في يناير المقبل", Lang::Ar, Some("2015-08-01")), ["2016-01"]);
+        assert_eq!(values("في سبتمبر الماضي", Lang::Ar, Some("2015-08-01")), ["2014-09"]);
+    }
+
+    #[test]
+    fn decades() {
+        assert_eq!(values("في الخمسينيات", Lang::Ar, None), ["195"]);
+        assert_eq!(values("منذ ثمانينيات القرن الماضي", Lang::Ar, None), ["198"]);
+        assert_eq!(values("در سال‌هاي 1950 در روماني", Lang::Fa, None), ["195"]);
+        assert_eq!(values("در دهه 1990 میلادی", Lang::Fa, None), ["199"]);
+        assert_eq!(values("در دهه ۹۰", Lang::Fa, None), ["2011-03-21/2021-03-20"]);
     }
 
     fn find_one(s: &str, lang: Lang, doc: Option<&str>) -> TimeExpr {
