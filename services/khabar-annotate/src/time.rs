@@ -1224,6 +1224,14 @@ mod tests {
         assert_eq!(values("في 19 يونيو/حزيران 2006", Lang::Ar, None), ["2006-06-19"]);
         assert_eq!(values("في 3 كانون الثاني 2015", Lang::Ar, None), ["2015-01-03"]);
         assert_eq!(values("في 1 تشرين الأول 2015", Lang::Ar, None), ["2015-10-01"]);
+        assert_eq!(values("في 14 آب 2015", Lang::Ar, None), ["2015-08-14"]);
+        assert_eq!(values("في 5 أفريل 2015", Lang::Ar, None), ["2015-04-05"]);
+        assert_eq!(values("في 20 يوليوز 2015", Lang::Ar, None), ["2015-07-20"]);
+        assert_eq!(values("في 3 شتنبر 2015", Lang::Ar, None), ["2015-09-03"]);
+        assert_eq!(values("في 3 غشت 2015", Lang::Ar, None), ["2015-08-03"]);
+        assert_eq!(values("في 1 جانفي 2015", Lang::Ar, None), ["2015-01-01"]);
+        assert_eq!(values("روز ۱۲ دسامبر ۲۰۱۵", Lang::Fa, None), ["2015-12-12"]);
+        assert_eq!(values("در ژانویه 2011 به", Lang::Fa, None), ["2011-01"]);
         assert_eq!(values("روز 19 ژوئن 2006", Lang::Fa, None), ["2006-06-19"]);
         assert_eq!(values("در ماه می سال 1994 میلادی", Lang::Fa, None), ["1994-05"]);
         assert_eq!(values("في 17 أكتوبر عام 2020، حيث", Lang::Ar, None), ["2020-10-17"]);

@@ -294,6 +294,29 @@ mod tests {
     }
 
     #[test]
+    fn article_and_suffix_readings() {
+        let (c, t) = toks("والأمم كشورهای آذربایجانی أراضيها");
+        let r = t[0].readings_with_article(&c);
+        assert!(r.iter().any(|r| r.form == "امم" && r.skip == 3 && r.clitics == "وال"), "{r:?}");
+        let r = t[1].suffix_readings(&c, Lang::Fa);
+        assert!(r.iter().any(|r| r.form == "كشور" && r.suffix == "هاي" && r.trim == 3), "{r:?}");
+        let r = t[2].suffix_readings(&c, Lang::Fa);
+        assert!(r.iter().any(|r| r.form == "اذربايجان" && r.trim == 1), "{r:?}");
+        let r = t[3].suffix_readings(&c, Lang::Ar);
+        assert!(r.iter().any(|r| r.form == "اراضي" && r.trim == 2), "{r:?}");
+        // a suffix after a ZWNJ is its own token, marked joined
+        let (_, t) = toks("کشور\u{200C}ها");
+        assert!(is_suffix_token(&t[1]) && !is_suffix_token(&t[0]));
+    }
+
+    #[test]
+    fn presentation_forms_fold_like_the_view() {
+        let (c, t) = toks("\u{FEFB}\u{FE8E}");
+        assert_eq!(t[0].norm, crate::text::normalize(&c.iter().collect::<String>()).replace(' ', ""));
+        assert_eq!(t[0].norm_ends(&c).len(), t[0].norm.chars().count());
+    }
+
+    #[test]
     fn proclitic_readings() {
         let (c, t) = toks("لأذربيجان وللأمم");
         let r = t[0].readings(&c);
