@@ -9,9 +9,37 @@
 //! kaf, diacritics, tatweel or ZWNJ spelling.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::Lang;
 use crate::text::token::{tokenize, Token};
+
+/// A small, fast, deterministic hasher for the word tables (FxHash: rotate, xor, multiply);
+/// the tables hold compiled-in words, so flooding resistance is not needed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap`/`HashSet` builder using [`FxHasher`].
+pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// The TSV sources, by file name.
 pub mod data {
@@ -68,13 +96,13 @@ impl LangTag {
 /// Multi-token phrases keyed by their first token form; the longest match wins.
 #[derive(Debug, Clone)]
 pub struct PhraseTable<T> {
-    map: HashMap<String, Vec<(Vec<String>, T)>>,
+    map: HashMap<String, Vec<(Vec<String>, T)>, FxBuild>,
     max_len: usize,
 }
 
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
-        PhraseTable { map: HashMap::new(), max_len: 0 }
+        PhraseTable { map: HashMap::default(), max_len: 0 }
     }
 }
 

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::lexicon::{data, rows, LangTag};
+use crate::lexicon::{data, rows, FxBuild, LangTag};
 use crate::model::Lang;
 use crate::text::token::{Token, TokenKind};
 
@@ -40,10 +40,10 @@ struct Word {
     lang: LangTag,
 }
 
-fn words() -> &'static HashMap<String, Vec<Word>> {
-    static W: OnceLock<HashMap<String, Vec<Word>>> = OnceLock::new();
+fn words() -> &'static HashMap<String, Vec<Word>, FxBuild> {
+    static W: OnceLock<HashMap<String, Vec<Word>, FxBuild>> = OnceLock::new();
     W.get_or_init(|| {
-        let mut m: HashMap<String, Vec<Word>> = HashMap::new();
+        let mut m: HashMap<String, Vec<Word>, FxBuild> = HashMap::default();
         for r in rows(data::NUMBERS) {
             let kind = match r.get(2).copied().unwrap_or("") {
                 "unit" => WordKind::Unit,

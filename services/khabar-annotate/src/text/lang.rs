@@ -12,12 +12,14 @@
 //! Clear cue majorities decide alone; otherwise the lingua log-odds and the cue difference are
 //! added. A text with too little Arabic-script content is `und`; one word is never enough.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
 use super::normalize::{is_arabic_letter, ZWNJ};
 use super::token::{Token, TokenKind};
+use crate::lexicon::FxBuild;
 use crate::model::Lang;
 
 /// Normalised words that occur in Persian and (practically) never in Arabic text.
@@ -30,6 +32,12 @@ const ARABIC_WORDS: &[&str] = &[
     "في", "الي", "التي", "الذي", "الذين", "عن", "هذا", "هذه", "ذلك", "كان", "كانت", "قد", "لا", "مع", "حيث", "قال", "وقال", "كما", "لم", "لن", "وفي", "وقد",
     "ولا", "فيما", "منذ", "لدي", "ايضا", "خلال", "اليوم", "وان", "الا", "عليه", "فيه", "بها", "لها", "يكون", "تكون", "بعض", "اذا", "هناك", "وهو", "وهي",
 ];
+
+/// Cue words by normalised form: true for Persian, false for Arabic.
+fn cue_words() -> &'static HashMap<&'static str, bool, FxBuild> {
+    static M: OnceLock<HashMap<&'static str, bool, FxBuild>> = OnceLock::new();
+    M.get_or_init(|| PERSIAN_WORDS.iter().map(|w| (*w, true)).chain(ARABIC_WORDS.iter().map(|w| (*w, false))).collect())
+}
 
 fn detector() -> &'static LanguageDetector {
     static D: OnceLock<LanguageDetector> = OnceLock::new();
@@ -73,22 +81,31 @@ pub fn evidence(chars: &[char], tokens: &[Token]) -> Evidence {
         }
         e.words += 1;
         let orig = &chars[t.span.start as usize..t.span.end as usize];
-        let n = orig.iter().filter(|c| is_arabic_letter(**c)).count();
+        let (mut n, mut pcgz, mut yk, mut ta) = (0usize, false, false, false);
+        for &c in orig {
+            match c {
+                'پ' | 'چ' | 'ژ' | 'گ' => pcgz = true,
+                'ی' | 'ک' => yk = true,
+                'ة' | 'ى' => ta = true,
+                _ => {}
+            }
+            n += is_arabic_letter(c) as usize;
+        }
         e.arabic_letters += n;
         e.letters += n;
         let norm = t.norm.as_str();
-        if PERSIAN_WORDS.contains(&norm) {
-            e.fa += 1.0;
-        } else if ARABIC_WORDS.contains(&norm) {
-            e.ar += 1.0;
+        match cue_words().get(norm) {
+            Some(true) => e.fa += 1.0,
+            Some(false) => e.ar += 1.0,
+            None => {}
         }
-        if orig.iter().any(|c| matches!(c, 'پ' | 'چ' | 'ژ' | 'گ')) {
+        if pcgz {
             e.fa += 1.0;
         }
-        if orig.iter().any(|c| matches!(c, 'ی' | 'ک')) {
+        if yk {
             e.fa += 0.3;
         }
-        if orig.iter().any(|c| matches!(c, 'ة' | 'ى')) {
+        if ta {
             e.ar += 0.3;
         }
         let al = ["ال", "وال", "بال", "لل", "فال", "كال"].iter().any(|p| norm.starts_with(p)) && norm.chars().count() >= 4;

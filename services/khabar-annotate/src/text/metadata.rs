@@ -35,7 +35,7 @@ fn sources() -> &'static PhraseTable<SourceEntry> {
 
 /// True when `joined` (normalised token forms joined by spaces) is exactly a known source name.
 pub fn is_source_name(joined: &str) -> bool {
-    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    static S: OnceLock<std::collections::HashSet<String, crate::lexicon::FxBuild>> = OnceLock::new();
     S.get_or_init(|| rows(data::SOURCES).map(|r| crate::lexicon::phrase_forms(r[0]).join(" ")).collect()).contains(joined)
 }
 

@@ -58,6 +58,10 @@ impl TextView {
                 let a = tokens.partition_point(|t| t.span.end <= z.span.start);
                 let b = tokens.partition_point(|t| t.span.start < z.span.end);
                 let toks = &tokens[a..b];
+                // a zone holding most of the text has the text's language
+                if 2 * toks.len() > tokens.len() {
+                    continue;
+                }
                 let letters: usize = toks.iter().filter(|t| t.kind == TokenKind::Word).map(|t| (t.span.end - t.span.start) as usize).sum();
                 if letters >= ZONE_LANG_MIN_LETTERS {
                     let zl = lang::detect(&chars, toks);

@@ -55,6 +55,9 @@ pub fn fold_char(c: char) -> Option<char> {
         '٬' => ',',
         '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' | '\r' | '\n' => ' ',
         'A'..='Z' => c.to_ascii_lowercase(),
+        // the rest of the Arabic blocks has no case and no whitespace: skip the Unicode tables
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' => c,
+        c if c.is_ascii() && !c.is_whitespace() => c,
         c if c.is_whitespace() => ' ',
         c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
         c => c,

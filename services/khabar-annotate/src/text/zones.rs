@@ -47,7 +47,12 @@ const FOOTER_CUES: &[(&str, usize)] = &[
 ];
 
 fn is_footer_cue(norm: &str, words: usize) -> bool {
-    FOOTER_CUES.iter().any(|(c, max)| words <= *max && (norm == *c || norm.starts_with(&format!("{c} ")) || norm.starts_with(&format!("{c}."))))
+    FOOTER_CUES.iter().any(|(c, max)| words <= *max && starts_with_word(norm, c))
+}
+
+/// `s` is `w` or starts with `w` followed by a space or a full stop.
+fn starts_with_word(s: &str, w: &str) -> bool {
+    s.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '.']))
 }
 
 /// Normalised openings of a photo caption.
@@ -92,7 +97,7 @@ fn line_norm(tokens: &[Token], l: &Line, max: usize) -> String {
 }
 
 fn starts_with_any(s: &str, cues: &[&str]) -> bool {
-    cues.iter().any(|c| s == *c || s.starts_with(&format!("{c} ")) || s.starts_with(&format!("{c}.")))
+    cues.iter().any(|c| starts_with_word(s, c))
 }
 
 /// The result of zoning.
