@@ -8,6 +8,8 @@
 //!   --no-title      do not prepend the JSON "title" field to the text
 //!   --show          print every document's text-layer annotations (for small sets such as seeds/)
 //!   --date FIELD    JSON field holding the publication date (e.g. date_extracted)
+//!   --text-layer    run only the text layer (language, zones, metadata, dates, quantities),
+//!                   not the entity stages, to see its own cost
 //! ```
 //!
 //! Inputs: JSON Lines files (fields `id`, `text`, optional `title`) or `.txt` files, or
@@ -24,7 +26,31 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use khabar_annotate::{Annotations, Annotator, Input, Lang, Span};
+use khabar_annotate::{quantity, text, time, Annotations, Annotator, Input, Lang, Span};
+
+/// The text layer alone, through the public APIs (what `Annotator::annotate` does before the
+/// entity stages).
+fn text_layer(input: &Input<'_>) -> Annotations {
+    let view = text::TextView::new(input.text, input.lang_hint);
+    let md = text::metadata::extract(&view.chars, &view.tokens, &view.zones, view.dateline.as_ref());
+    let dateline_date = md.dateline.as_ref().and_then(|d| d.date.clone());
+    let doc = input.publish_date.and_then(time::DocDate::parse).or_else(|| dateline_date.as_deref().and_then(time::DocDate::parse));
+    let times = time::find_times(&view.chars, &view.tokens, view.lang, doc.as_ref());
+    let taken: Vec<Span> = times.iter().map(|t| t.span).collect();
+    let quantities = quantity::find_quantities(&view.chars, &view.tokens, view.lang, &taken);
+    Annotations {
+        lang: view.lang,
+        sentences: view.sentences,
+        zones: view.zones,
+        dateline: md.dateline,
+        title: md.title,
+        source_name: md.source_name,
+        publish_date: if input.publish_date.is_none() { dateline_date } else { None },
+        times,
+        quantities,
+        ..Annotations::default()
+    }
+}
 
 struct Doc {
     id: String,
@@ -93,6 +119,7 @@ impl Lcg {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut sample, mut seed, mut limit, mut title, mut show, mut date_field) = (0usize, 1u64, usize::MAX, true, false, None::<String>);
+    let mut text_only = false;
     let mut paths = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -102,16 +129,20 @@ fn main() {
             "--no-title" => title = false,
             "--show" => show = true,
             "--date" => date_field = args.next(),
+            "--text-layer" => text_only = true,
             _ => paths.push(PathBuf::from(a)),
         }
     }
     if paths.is_empty() {
-        eprintln!("usage: corpus_stats [--sample N] [--seed S] [--limit N] [--no-title] [--show] [--date FIELD] FILE_OR_DIR...");
+        eprintln!("usage: corpus_stats [--sample N] [--seed S] [--limit N] [--no-title] [--show] [--date FIELD] [--text-layer] FILE_OR_DIR...");
         std::process::exit(2);
     }
     let annotator = Annotator::new();
     // warm up the lazily built tables and models
     let _ = annotator.annotate(&Input { text: "باكو، 4 يوليو، أذرتاج. وزیر امور خارجه گفت 20 درصد.", ..Default::default() });
+    if text_only {
+        println!("(text layer only)");
+    }
     let mut total_errors = 0;
     let mut total_panics = 0;
     for path in &paths {
@@ -142,7 +173,7 @@ fn main() {
             let input = Input { text: &d.text, lang_hint: None, publish_date: d.date.as_deref() };
             let c0 = thread_cpu_seconds();
             let t0 = Instant::now();
-            let r = catch_unwind(AssertUnwindSafe(|| annotator.annotate(&input)));
+            let r = catch_unwind(AssertUnwindSafe(|| if text_only { text_layer(&input) } else { annotator.annotate(&input) }));
             elapsed += t0.elapsed().as_secs_f64();
             if let (Some(a), Some(b)) = (c0, thread_cpu_seconds()) {
                 cpu += b - a;
