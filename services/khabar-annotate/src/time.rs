@@ -275,6 +275,9 @@ const RANGE_SEPS: &[&str] = &["-", "–", "—", "الي", "حتي", "لغايه
 /// Words before a number that make it an identifier, not a year or a count.
 pub(crate) const ID_CUES: &[&str] = &[
     "رقم", "رقمي", "القرار", "قرار", "الماده", "ماده", "الفقره", "البند", "بند", "العدد", "الصفحه", "صفحه", "الفصل", "فصل", "شماره", "كد", "كوب", "القانون", "المرسوم", "اصل", "تبصره", "الرقم",
+    "قطعنامه", "القرارات",
+    // Persian texts name years by two digits after these ("بودجه 83", "فتنه 88", "انتخابات 92")
+    "بودجه", "فتنه", "انتخابات",
 ];
 
 // ------------------------------------------------------------------ finding expressions
@@ -467,6 +470,9 @@ impl<'a> Scanner<'a> {
             None => {
                 if (1300..=1499).contains(&y) && self.lang == Lang::Fa {
                     Some(Calendar::Persian)
+                } else if (1390..=1450).contains(&y) && self.lang == Lang::Ar {
+                    // Saudi and Gulf papers often write the Hijri year without هـ: "لعام 1436"
+                    Some(Calendar::Islamic)
                 } else if (1000..=2200).contains(&y) {
                     Some(Calendar::Gregorian)
                 } else {
@@ -1269,6 +1275,10 @@ mod tests {
         assert_eq!(t[1].1, "2015-08-11");
         // a Hijri year alone is the range of its days
         assert_eq!(values("عام 1427 هـ", Lang::Ar, None), ["2006-01-31/2007-01-19"]);
+        // without the marker in Arabic text, a year in the current Hijri centuries is Hijri
+        let t = times("معلنة بدء الموسم لعام 1436، في حين", Lang::Ar, None);
+        assert_eq!((t[0].1.as_str(), t[0].2), ("2014-10-25/2015-10-13", Calendar::Islamic));
+        assert_eq!(values("فتح القسطنطينية عام 1453", Lang::Ar, None), ["1453"]);
     }
 
     #[test]
