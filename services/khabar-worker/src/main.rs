@@ -38,6 +38,8 @@ enum Command {
         #[arg(long, env = "KHABAR_DB")]
         db: PathBuf,
     },
+    /// A bounded gRPC load test against a running server (QPS, p50/p99 per RPC, errors by code).
+    Load(khabar_worker::load::LoadArgs),
     /// Train the named-entity sequence labeller from CoNLL/TSV files and write a model file.
     TrainNer(khabar_worker::train_ner::TrainNerArgs),
 }
@@ -176,6 +178,10 @@ fn main() -> anyhow::Result<()> {
             let n = store.reindex(|n| pb.set_message(format!("{n} documents")))?;
             pb.finish_and_clear();
             println!("reindexed {n} documents");
+        }
+        Command::Load(a) => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(khabar_worker::load::run(&a))?;
         }
         Command::TrainNer(a) => khabar_worker::train_ner::run(&a)?,
     }
