@@ -4,7 +4,8 @@
 //! PERSON of two or more words also registers its last word ("شميدت" for "هيلغا شميدت"; a
 //! Persian word written with ZWNJ parts counts as one) unless that word is a function word or
 //! a frequent ordinary word. Uncovered text that repeats a registered form (an Arabic proclitic
-//! allowed before it) becomes a [`Origin::Coreference`] mention of the same entity. A form
+//! allowed before it) becomes a [`Origin::Coreference`] mention of the same entity, and so does a
+//! model mention of exactly a registered form. A form
 //! registered by two different entities is ambiguous and resolves to neither.
 
 use std::collections::HashMap;
@@ -23,20 +24,29 @@ const MAX_WORDS: usize = 6;
 pub fn extend(view: &TextView, cues: &Cues, chosen: &mut Vec<Cand>) {
     let lang = view.lang;
     let mut names: HashMap<Vec<String>, Option<(Link, EntityType)>> = HashMap::new();
-    let mut put = |k: Vec<String>, v: (Link, EntityType)| {
-        names.entry(k).and_modify(|old| if old.as_ref() != Some(&v) { *old = None }).or_insert(Some(v));
+    // names found by the knowledge base and the patterns first; a model name never makes one of
+    // them ambiguous
+    let mut order: Vec<&Cand> = chosen.iter().filter(|c| c.origin != Origin::Model).collect();
+    order.extend(chosen.iter().filter(|c| c.origin == Origin::Model));
+    let mut put = |k: Vec<String>, v: (Link, EntityType), model: bool| {
+        if model {
+            names.entry(k).or_insert(Some(v));
+        } else {
+            names.entry(k).and_modify(|old| if old.as_ref() != Some(&v) { *old = None }).or_insert(Some(v));
+        }
     };
-    for c in chosen.iter() {
+    for c in order {
         if c.origin == Origin::Coreference || !matches!(c.etype, EntityType::Person | EntityType::Org | EntityType::Fac) {
             continue;
         }
+        let model = c.origin == Origin::Model;
         let key = match_key(&view.text_of(c.span));
         let words: Vec<String> = key.split(' ').map(str::to_string).collect();
         if words.is_empty() || words.len() > MAX_WORDS {
             continue;
         }
         if !matches!(c.link, Link::Kb(_)) {
-            put(words.clone(), (c.link.clone(), c.etype));
+            put(words.clone(), (c.link.clone(), c.etype), model);
         }
         if c.etype == EntityType::Person && words.len() >= 2 {
             // the last word with its ZWNJ parts
@@ -53,12 +63,24 @@ pub fn extend(view: &TextView, cues: &Cues, chosen: &mut Vec<Cand>) {
             if one.chars().filter(|c| c.is_alphabetic()).count() < 3 || cues.is_stop(&one, lang) || (cues.is_common(&one, lang) && !matches!(c.link, Link::Kb(_))) || cues.is_given(&one) {
                 continue;
             }
-            put(short, (c.link.clone(), c.etype));
+            put(short, (c.link.clone(), c.etype), model);
         }
     }
     names.retain(|_, v| v.is_some());
     if names.is_empty() {
         return;
+    }
+    // a model span that repeats a registered name is that entity ("تيرزيتش" after "ميلوش تيرزيتش")
+    for c in chosen.iter_mut().filter(|c| c.origin == Origin::Model) {
+        let key: Vec<String> = match_key(&view.text_of(c.span)).split(' ').map(str::to_string).collect();
+        if let Some(Some((link, etype))) = names.get(&key) {
+            if *link != c.link {
+                c.link = link.clone();
+                c.etype = *etype;
+                c.origin = Origin::Coreference;
+                c.confidence = COREF;
+            }
+        }
     }
     let n = view.tokens.len();
     let mut covered = vec![false; n];

@@ -18,6 +18,16 @@ pub enum CueKind {
     Title,
     Head,
     Place,
+    /// An ordinal adjective ("العاشرة", "الحادي عشر", "الاستثنائية").
+    Ordinal,
+    /// A directional or historical adjective after a country ("الجنوبية", "القيصرية").
+    Modifier,
+    /// A session noun ("الدورة", "نشست").
+    Session,
+    /// Words that introduce a news source ("نقلا عن", "به نقل از"): support a weak ORG form.
+    Source,
+    /// A determiner or quantifier: an organisation head after it is generic ("هر سازمان").
+    Determiner,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +69,11 @@ impl Cues {
                 "title" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Title, etype, lang }),
                 "head" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Head, etype, lang }),
                 "place" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Place, etype, lang }),
+                "ordinal" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Ordinal, etype: EntityType::Event, lang }),
+                "modifier" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Modifier, etype, lang }),
+                "session" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Session, etype, lang }),
+                "source" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Source, etype: EntityType::Org, lang }),
+                "determiner" => c.phrases.insert_forms(forms, Cue { kind: CueKind::Determiner, etype: EntityType::Org, lang }),
                 "given" => {
                     c.given.insert(one);
                 }
@@ -133,7 +148,14 @@ impl Cues {
         if self.phrases.starts_with(&t.norm) {
             return true;
         }
-        lang != Lang::Fa && t.norm.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) && t.readings(chars).iter().skip(1).any(|r| self.phrases.starts_with(&r.form))
+        if lang == Lang::Fa {
+            return false;
+        }
+        if t.norm.strip_prefix("ال").is_some_and(|r| self.phrases.starts_with(r)) {
+            return true;
+        }
+        t.norm.starts_with(['و', 'ف', 'ب', 'ل', 'ك'])
+            && t.readings(chars).iter().skip(1).any(|r| self.phrases.starts_with(&r.form) || r.form.strip_prefix("ال").is_some_and(|x| self.phrases.starts_with(x)))
     }
 
     /// A cue of `kind` that ends just before token `end`.

@@ -5,7 +5,9 @@
 //! sentences, so no name crosses one). A hit must start at a token start or after an attached
 //! Arabic proclitic (و ف ب ل ك and their pairs; the article-less key variant only after لل), and
 //! end at a token end or, in Persian, before an attached ending (ها، های، را; ezafe ی after a
-//! vowel). The span reported excludes the proclitic and the ending. Every hit is kept: choosing
+//! vowel). The span reported excludes the proclitic and the ending. Quotation marks and hyphens
+//! are left out of the stream, so a quoted part of a name does not break it (مجموعة "مينسك") and
+//! "كوب-29" is "كوب 29" (the knowledge base indexes hyphenated names without the hyphen too). Every hit is kept: choosing
 //! among overlapping hits is [`super::select`]'s job.
 
 use std::ops::Range;
@@ -43,15 +45,23 @@ impl Stream {
         let mut text = String::with_capacity(view.chars.len() * 2);
         let mut start = Vec::with_capacity(view.tokens.len());
         let mut end = Vec::with_capacity(view.tokens.len());
+        let mut prev: Option<usize> = None;
         for (i, t) in view.tokens.iter().enumerate() {
-            if i > 0 {
-                let prev = &view.tokens[i - 1];
-                let newline = prev.sentence != t.sentence || view.chars[prev.span.end as usize..t.span.start as usize].contains(&'\n');
+            if is_quote_mark(&t.norm) || t.norm == "-" {
+                // quotation marks inside a name are not part of it: مجموعة "مينسك"
+                start.push(text.len());
+                end.push(text.len());
+                continue;
+            }
+            if let Some(p) = prev {
+                let pt = &view.tokens[p];
+                let newline = pt.sentence != t.sentence || view.chars[pt.span.end as usize..t.span.start as usize].contains(&'\n');
                 text.push(if newline { '\n' } else { ' ' });
             }
             start.push(text.len());
             text.push_str(&t.norm);
             end.push(text.len());
+            prev = Some(i);
         }
         Stream { text, start, end }
     }
@@ -59,8 +69,13 @@ impl Stream {
     /// The token whose form contains byte `b` (or starts at it).
     fn token_at(&self, b: usize) -> Option<usize> {
         let i = self.start.partition_point(|&s| s <= b).checked_sub(1)?;
-        (b < self.end[i] || (b == self.end[i] && self.start[i] == self.end[i])).then_some(i)
+        (b < self.end[i]).then_some(i)
     }
+}
+
+/// Quotation marks, left out of the stream.
+pub fn is_quote_mark(s: &str) -> bool {
+    matches!(s, "\"" | "«" | "»" | "“" | "”" | "„" | "‹" | "›")
 }
 
 const CLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];

@@ -117,37 +117,38 @@ pub fn unknown_id(etype: EntityType, key: &str) -> String {
 
 /// The spelling-independent form of a normalised name: Persian-only letters folded to their
 /// Arabic counterparts in transliteration (گ→غ, پ→ب, چ→ج, ژ→ز, ڤ→ف), the long vowels ا و ي
-/// dropped except at the start of a word, doubled letters merged, spaces removed. "هيلغا شميدت"
+/// dropped except at the start of a word, doubled letters merged, a word-final ه (ة) dropped,
+/// spaces removed. "هيلغا شميدت"
 /// and "هیلگا شمیدت", "علييف" and "علیاف" give one key.
 pub fn identity_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
-    let mut at_word_start = true;
-    let mut last: Option<char> = None;
-    for c in key.chars() {
-        if c == ' ' || c == '-' {
-            at_word_start = true;
-            continue;
+    for word in key.split([' ', '-']).filter(|w| !w.is_empty()) {
+        let mut w = String::with_capacity(word.len());
+        let mut last: Option<char> = None;
+        for (i, c) in word.chars().enumerate() {
+            let c = match c {
+                'گ' => 'غ',
+                'پ' => 'ب',
+                'چ' => 'ج',
+                'ژ' => 'ز',
+                'ڤ' => 'ف',
+                'ڨ' => 'ق',
+                c => c,
+            };
+            if i > 0 && matches!(c, 'ا' | 'و' | 'ي') {
+                continue;
+            }
+            if last == Some(c) {
+                continue;
+            }
+            w.push(c);
+            last = Some(c);
         }
-        let c = match c {
-            'گ' => 'غ',
-            'پ' => 'ب',
-            'چ' => 'ج',
-            'ژ' => 'ز',
-            'ڤ' => 'ف',
-            'ڨ' => 'ق',
-            c => c,
-        };
-        let vowel = matches!(c, 'ا' | 'و' | 'ي');
-        if vowel && !at_word_start {
-            at_word_start = false;
-            continue;
+        // a final teh marbuta / heh (feminine ending) is written or not
+        if w.chars().count() > 2 && w.ends_with('ه') {
+            w.pop();
         }
-        at_word_start = false;
-        if last == Some(c) {
-            continue;
-        }
-        out.push(c);
-        last = Some(c);
+        out.push_str(&w);
     }
     out
 }
@@ -193,21 +194,28 @@ impl EntityStage {
     /// The chosen candidates, in text order.
     pub fn candidates(&self, view: &TextView) -> Vec<Cand> {
         let hits = matcher::kb_hits(view, self.kb);
-        let (strong, weak) = resolve::kb_candidates(self.kb, &hits);
+        let (strong, weak) = resolve::kb_candidates(self.kb, self.cues, &hits);
         let strong = select(strong);
         let n = view.tokens.len();
         let mut kb_at: Vec<Option<patterns::KbUnit>> = vec![None; n];
         let mut covered = vec![false; n];
         for c in &strong {
-            kb_at[c.toks.start] = Some(patterns::KbUnit { end: c.toks.end, etype: c.etype });
+            let clitic = c.span.start > view.tokens[c.toks.start].span.start;
+            let id = match c.link {
+                Link::Kb(i) => self.kb.entities[i as usize].id.as_str(),
+                Link::Unknown(_) => "",
+            };
+            kb_at[c.toks.start] = Some(patterns::KbUnit { end: c.toks.end, etype: c.etype, start: c.span.start, span_end: c.span.end, clitic, id });
             for k in c.toks.clone() {
                 covered[k] = true;
             }
         }
         let mut all = resolve::supported_weak(self.kb, self.cues, view, &strong, weak);
-        all.extend(patterns::find(view, self.cues, &kb_at, &covered));
+        let mut found = patterns::find(view, self.cues, &kb_at, &covered);
+        resolve::link_known(self.kb, view, &mut found);
+        all.extend(found);
         if let Some(models) = self.ner {
-            all.extend(resolve::model_candidates(self.kb, view, models, &strong));
+            all.extend(resolve::model_candidates(self.kb, self.cues, view, models, &strong));
         }
         all.extend(strong);
         let mut chosen = select(all);
@@ -231,7 +239,7 @@ impl EntityStage {
                     let info = infos.entry(id.clone()).or_insert_with(|| EntityInfo {
                         id: id.clone(),
                         etype: c.etype,
-                        display_name: key.clone(),
+                        display_name: crate::kb::match_key(&surface),
                         labels: BTreeMap::from([(view.lang.code().to_string(), surface.clone())]),
                         aliases: Vec::new(),
                         subtype: String::new(),

@@ -32,8 +32,16 @@ pub const MAX_NAME: usize = 3;
 /// A knowledge-base match already chosen, seen from the pattern finder.
 #[derive(Debug, Clone, Copy)]
 pub struct KbUnit {
+    /// Token after the match.
     pub end: usize,
     pub etype: EntityType,
+    /// The match's span in the original text.
+    pub start: u32,
+    pub span_end: u32,
+    /// The match starts after a proclitic of its first token.
+    pub clitic: bool,
+    /// The entity's id.
+    pub id: &'static str,
 }
 
 struct Ctx<'a> {
@@ -81,13 +89,77 @@ impl Ctx<'_> {
         if self.cues.phrases.starts_with(&t.norm) && self.cues.cue_at(&self.view.tokens, &self.view.chars, i, self.lang, CueKind::Title).is_some() {
             return false;
         }
-        !self.common(i)
+        if self.common(i) {
+            return false;
+        }
+        // an Arabic imperfect verb in the dual or plural ("يدليان", "يزورون") is no name
+        if self.lang != Lang::Fa && t.norm.chars().count() >= 5 && t.norm.starts_with(['ي', 'ت']) && (t.norm.ends_with("ان") || t.norm.ends_with("ون")) {
+            return false;
+        }
+        if self.lang != Lang::Fa {
+            // an ordinary word behind a proclitic or before an attached pronoun is no name
+            // ("بتعليمات", "وتقاريره")
+            for r in t.readings(&self.view.chars).iter().skip(1) {
+                if self.cues.is_common(&r.form, self.lang) {
+                    return false;
+                }
+                let stem = r.form.strip_suffix("ه").or_else(|| r.form.strip_suffix("ها")).or_else(|| r.form.strip_suffix("هم"));
+                if stem.is_some_and(|x| x.chars().count() >= 3 && self.cues.is_common(x, self.lang)) {
+                    return false;
+                }
+            }
+            for r in t.suffix_readings(&self.view.chars, self.lang) {
+                if self.cues.is_common(&r.form, self.lang) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// A line break between tokens `a` and `a + 1`.
+    fn newline_after(&self, a: usize) -> bool {
+        let (x, y) = (self.tok(a).span.end as usize, self.tok(a + 1).span.start as usize);
+        self.view.chars[x..y].contains(&'\n')
+    }
+
+    /// Tokens `a..b` are in one sentence and one line.
+    fn one_line(&self, a: usize, b: usize) -> bool {
+        (a..b.saturating_sub(1)).all(|k| !self.newline_after(k) && self.same_sentence(k, k + 1))
+    }
+
+    fn nisba(&self, i: usize) -> bool {
+        let n = &self.tok(i).norm;
+        n.ends_with('ي') || n.ends_with("يه")
     }
 }
 
 fn unknown(view: &TextView, span: Span, toks: Range<usize>, etype: EntityType, confidence: f32) -> Cand {
     let key = crate::kb::match_key(&view.text_of(span));
     Cand { span, toks, etype, link: Link::Unknown(key), origin: Origin::Pattern, confidence }
+}
+
+/// Like [`unknown`], with a key in which every known entity inside the name stands as its id
+/// ("منتدى الشباب لمنظمة التعاون الإسلامي" and "منتدى الشباب بمنظمة المؤتمر الإسلامي" are one
+/// key: "منتدى الشباب #oic"), so the spelling of the parts does not split the entity.
+fn composed(cx: &Ctx, span: Span, toks: Range<usize>, etype: EntityType, confidence: f32) -> Cand {
+    let mut parts: Vec<String> = Vec::new();
+    let mut k = toks.start;
+    while k < toks.end {
+        if let Some(u) = cx.kb_at[k].filter(|u| u.start >= span.start && u.span_end <= span.end) {
+            parts.push(format!("#{}", u.id));
+            k = u.end.max(k + 1);
+            continue;
+        }
+        let t = cx.tok(k);
+        let from = t.span.start.max(span.start);
+        let to = t.span.end.min(span.end);
+        if from < to {
+            parts.push(crate::kb::match_key(&cx.view.text_of(Span { start: from, end: to })));
+        }
+        k += 1;
+    }
+    Cand { span, toks, etype, link: Link::Unknown(parts.join(" ")), origin: Origin::Pattern, confidence }
 }
 
 /// Every PERSON, ORG and FAC the patterns find (possibly overlapping each other).
@@ -98,6 +170,14 @@ pub fn find(view: &TextView, cues: &Cues, kb_at: &[Option<KbUnit>], covered: &[b
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
+        if let Some(u) = kb_at[i] {
+            if let Some(c) = after_known(&cx, u) {
+                out.push(c);
+            }
+            if let Some(c) = direction_of(&cx, i, u) {
+                out.push(c);
+            }
+        }
         let t = cx.tok(i);
         if t.kind != TokenKind::Word || !cues.maybe_cue(t, &view.chars, lang) {
             i += 1;
@@ -111,9 +191,31 @@ pub fn find(view: &TextView, cues: &Cues, kb_at: &[Option<KbUnit>], covered: &[b
                 out.push(c);
             }
         }
-        if !covered[i] {
-            if let Some((e, cue, skip)) = cues.cue_at(&view.tokens, &view.chars, i, lang, CueKind::Head) {
-                if let Some(c) = with_modifiers(&cx, i, e, skip, cue.etype) {
+        if let Some((e, _, skip)) = cues.cue_at(&view.tokens, &view.chars, i, lang, CueKind::Session) {
+            if let Some(c) = numbered_session(&cx, i, e, skip) {
+                out.push(c);
+            }
+        }
+        let generic = i > 0 && cues.cue_at(&view.tokens, &view.chars, i - 1, lang, CueKind::Determiner).is_some_and(|(e, _, _)| e == i);
+        // "للجنة" is ل + اللجنة: a head with the article
+        let head = cues.cue_at(&view.tokens, &view.chars, i, lang, CueKind::Head).filter(|(_, _, skip)| !(lang != Lang::Fa && *skip == 1 && t.norm.starts_with("لل")));
+        if !covered[i] && !generic {
+            if let Some((e, cue, skip)) = head {
+                if let Some((c, _)) = with_modifiers(&cx, i, e, skip, cue.etype) {
+                    out.push(c);
+                }
+                if let Some(c) = quoted_title(&cx, e, cue.etype) {
+                    out.push(c);
+                }
+            } else if let Some((e, etype, skip)) = article_head(&cx, i) {
+                // "الاتحاد البرلماني لمنظمة التعاون الإسلامي", "المجلس الدائم لمنظمة ...": with the
+                // article, a head names an organisation only as part of a known one
+                if let Some((c, true)) = with_modifiers(&cx, i, e, skip, etype) {
+                    if c.toks.len() >= 3 {
+                        out.push(c);
+                    }
+                }
+                if let Some(c) = quoted_title(&cx, e, etype) {
                     out.push(c);
                 }
             }
@@ -127,7 +229,7 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
     let n = cx.view.tokens.len();
     let mut k = title_end;
     let mut units = 0;
-    while k < n && units < MAX_CHAIN && cx.same_sentence(k, title_end - 1) {
+    while k < n && units < MAX_CHAIN && cx.one_line(title_end - 1, k + 1) {
         if let Some(u) = cx.kb_at[k] {
             if u.etype == EntityType::Person {
                 return None; // a known person: the knowledge base has it
@@ -150,13 +252,13 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
         k += 1;
         units += 1;
     }
-    if k >= n || !cx.same_sentence(k, title_end - 1) || cx.kb_at[k].is_some() || !cx.name_like(k, true) {
+    if k >= n || !cx.one_line(title_end - 1, k + 1) || cx.kb_at[k].is_some() || !cx.name_like(k, true) {
         return None;
     }
     let start = k;
     let mut m = k + 1;
     let mut words = 1;
-    while m < n && cx.same_sentence(m, start) {
+    while m < n && cx.one_line(m - 1, m + 1) {
         let t = cx.tok(m);
         if t.joined && t.kind == TokenKind::Word && !cx.covered[m] {
             m += 1; // a ZWNJ part of the same word
@@ -179,7 +281,7 @@ fn before_title(cx: &Ctx, title: usize) -> Option<Cand> {
     }
     let mut s = e;
     let mut words = 0;
-    while s > 0 && words < MAX_NAME && cx.same_sentence(s - 1, title) && cx.name_like(s - 1, false) && cx.kb_at[s - 1].is_none() {
+    while s > 0 && words < MAX_NAME && cx.one_line(s - 1, title + 1) && cx.name_like(s - 1, false) && cx.kb_at[s - 1].is_none() {
         s -= 1;
         if !cx.tok(s).joined {
             words += 1;
@@ -193,6 +295,13 @@ fn before_title(cx: &Ctx, title: usize) -> Option<Cand> {
     if words < 2 || s >= e {
         return None;
     }
+    // what precedes the name: the start of the text or a line, punctuation or a function word
+    if s > 0 && !cx.newline_after(s - 1) && cx.same_sentence(s - 1, s) {
+        let p = cx.tok(s - 1);
+        if p.kind == TokenKind::Word && !cx.stop(s - 1) {
+            return None;
+        }
+    }
     let span = Span { start: cx.tok(s).span.start, end: cx.tok(e - 1).span.end };
     Some(unknown(cx.view, span, s..e, EntityType::Person, 0.6))
 }
@@ -202,18 +311,41 @@ fn light_verb(norm: &str) -> bool {
     matches!(norm, "كرد" | "كرده" | "كند" | "كنند" | "كردند" | "شد" | "شده" | "شود" | "شدند" | "داد" | "داده" | "دهد" | "دارد" | "است" | "بود" | "گرفت" | "نمود" | "ميكند" | "مي" | "نمي" | "خواهد" | "گفت")
 }
 
-fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: EntityType) -> Option<Cand> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Head,
+    Article,
+    Name,
+    Known,
+}
+
+/// The head at `head..head_end` with its modifiers; also whether the name ends with a known
+/// name behind the preposition ل ("... لمنظمة التعاون الإسلامي").
+fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: EntityType) -> Option<(Cand, bool)> {
     let n = cx.view.tokens.len();
     let mut k = head_end;
     let mut units = 0;
     let mut plain = 0;
-    while k < n && units < 6 && cx.same_sentence(k, head) {
+    let mut last = Last::Head;
+    let mut seen_name = false;
+    let mut ends_with_l = false;
+    while k < n && units < 6 && cx.one_line(k - 1, k + 1) {
         if let Some(u) = cx.kb_at[k] {
-            if units == 0 && u.etype == EntityType::Org {
+            if units == 0 && u.etype == etype && etype == EntityType::Org {
                 return None; // "مجلس" + a known organisation: leave it to the knowledge base
             }
+            // a coordinated name ("... والإيسيسكو") is another entity; a person only right after the head
+            if (u.clitic && cx.tok(k).norm.starts_with(['و', 'ف'])) || (u.etype == EntityType::Person && last != Last::Head) || u.etype == EntityType::Event && etype != EntityType::Event {
+                break;
+            }
+            ends_with_l = u.clitic && cx.tok(k).norm.starts_with('ل');
             k = u.end;
             units += 1;
+            last = Last::Known;
+            seen_name = true;
+            if cx.lang == Lang::Fa {
+                break;
+            }
             continue;
         }
         let t = cx.tok(k);
@@ -231,17 +363,31 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
             plain += 1;
             units += 1;
             k += 1;
+            seen_name |= !cx.common(k - 1);
             continue;
         }
-        if cx.article(k) || cx.name_like(k, false) && !cx.common(k) {
+        if cx.article(k) {
+            // after a known name only an adjective (nisba) continues the name, no coordination
+            if last == Last::Known && (!cx.nisba(k) || t.norm.starts_with('و')) {
+                break;
+            }
             k += 1;
             units += 1;
+            last = Last::Article;
+            continue;
+        }
+        if matches!(last, Last::Head | Last::Name) && cx.name_like(k, last == Last::Head) {
+            k += 1;
+            units += 1;
+            last = Last::Name;
+            seen_name = true;
             continue;
         }
         // one construct-state word when an article word or a known name follows
-        if units == 0 && cx.common(k) && k + 1 < n && cx.same_sentence(k + 1, head) && (cx.kb_at[k + 1].is_some() || cx.article(k + 1)) {
+        if units == 0 && cx.common(k) && k + 1 < n && cx.one_line(k, k + 2) && (cx.kb_at[k + 1].is_some() || cx.article(k + 1)) {
             k += 1;
             units += 1;
+            last = Last::Article;
             continue;
         }
         break;
@@ -249,6 +395,195 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
     if units == 0 {
         return None;
     }
+    if etype == EntityType::Event && !seen_name {
+        return None; // "مؤتمر الفيديو", "معرض الصور": a common noun, not a named event
+    }
     let span = Span { start: cx.tok(head).span.start + skip, end: cx.tok(k - 1).span.end };
-    Some(unknown(cx.view, span, head..k, etype, 0.6))
+    Some((composed(cx, span, head..k, etype, 0.6), last == Last::Known && ends_with_l))
+}
+
+/// An ordinal (a cue, or "الـ22" / "22") at token `k`: the token after it.
+fn ordinal_at(cx: &Ctx, k: usize) -> Option<usize> {
+    let n = cx.view.tokens.len();
+    if k >= n {
+        return None;
+    }
+    if let Some((e, _, _)) = cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, k, cx.lang, CueKind::Ordinal) {
+        return Some(e);
+    }
+    let t = cx.tok(k);
+    if t.kind == TokenKind::Number && t.norm.len() <= 3 {
+        return Some(k + 1);
+    }
+    if t.norm == "ال" && k + 1 < n && cx.tok(k + 1).kind == TokenKind::Number && cx.tok(k + 1).span.start - t.span.end <= 1 {
+        return Some(k + 2);
+    }
+    if cx.lang == Lang::Fa && t.kind == TokenKind::Word && t.norm.ends_with("مين") && t.norm.chars().count() >= 5 {
+        return Some(k + 1);
+    }
+    None
+}
+
+/// After a known entity: a known event with ordinals is one numbered instance (EVENT); a known
+/// country with a directional or historical adjective is another place.
+fn after_known(cx: &Ctx, u: KbUnit) -> Option<Cand> {
+    let n = cx.view.tokens.len();
+    if u.end >= n || !cx.one_line(u.end - 1, u.end + 1) {
+        return None;
+    }
+    let first = cx.view.tokens[..u.end].partition_point(|t| t.span.end <= u.start);
+    match u.etype {
+        EntityType::Event => {
+            let mut k = u.end;
+            while let Some(e) = ordinal_at(cx, k).filter(|&e| cx.one_line(k - 1, e)) {
+                if cx.tok(k).kind == TokenKind::Number && k == u.end && cx.tok(k).norm.len() == 4 {
+                    break;
+                }
+                k = e;
+            }
+            if k == u.end {
+                return None;
+            }
+            let span = Span { start: u.start, end: cx.tok(k - 1).span.end };
+            Some(composed(cx, span, first..k, EntityType::Event, 0.7))
+        }
+        EntityType::Org if cx.lang != Lang::Fa => {
+            // a body of a known organisation: "منظمة الأمم المتحدة للتربية والعلم والثقافة",
+            // "منظمة الأمن والتعاون في أوروبا للمؤسسات الديمقراطية وحقوق الإنسان"
+            let t = cx.tok(u.end);
+            if !(t.norm.starts_with("لل") && t.norm.chars().count() >= 5) {
+                return None;
+            }
+            let mut k = u.end + 1;
+            while k < n && cx.one_line(k - 1, k + 1) && cx.kb_at[k].is_none() {
+                let coordinated = cx.tok(k).norm.starts_with('و') && k + 1 < n && cx.kb_at[k + 1].is_none() && cx.article(k + 1) && cx.one_line(k, k + 2);
+                if cx.article(k) {
+                    k += 1;
+                } else if coordinated {
+                    k += 2; // "وحقوق الإنسان"
+                } else {
+                    break;
+                }
+            }
+            let span = Span { start: u.start, end: cx.tok(k - 1).span.end };
+            Some(composed(cx, span, first..k, EntityType::Org, 0.6))
+        }
+        EntityType::Gpe => {
+            let (e, cue, _) = cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, u.end, cx.lang, CueKind::Modifier)?;
+            let span = Span { start: u.start, end: cx.tok(e - 1).span.end };
+            Some(composed(cx, span, first..e, cue.etype, 0.7))
+        }
+        _ => None,
+    }
+}
+
+/// "الدورة العاشرة لمؤتمر القمة الإسلامي", "چهاردهمین نشست ...": a session noun, an ordinal and a
+/// known event or organisation name one numbered instance (EVENT). Persian puts the ordinal first.
+fn numbered_session(cx: &Ctx, i: usize, e: usize, skip: u32) -> Option<Cand> {
+    let (start, after) = if cx.lang == Lang::Fa {
+        let o = i.checked_sub(1)?;
+        ordinal_at(cx, o).filter(|&x| x == i)?;
+        (o, e)
+    } else {
+        // at most two adjectives between: "الاجتماع السنوي السادس عشر"
+        let mut o = e;
+        while o < e + 2 && o < cx.view.tokens.len() && cx.article(o) && cx.kb_at[o].is_none() && ordinal_at(cx, o).is_none() {
+            o += 1;
+        }
+        (i, ordinal_at(cx, o)?)
+    };
+    let u = cx.kb_at.get(after).copied().flatten()?;
+    if !matches!(u.etype, EntityType::Event | EntityType::Org) || !cx.one_line(start, u.end) {
+        return None;
+    }
+    let skip = if start == i { skip } else { 0 };
+    let span = Span { start: cx.tok(start).span.start + skip, end: u.span_end };
+    Some(composed(cx, span, start..u.end, EntityType::Event, 0.7))
+}
+
+/// An organisation, facility or event head written with the article ("الاتحاد", "المؤتمر"):
+/// the token after it and the head's type.
+fn article_head(cx: &Ctx, i: usize) -> Option<(usize, EntityType, u32)> {
+    if cx.lang == Lang::Fa {
+        return None;
+    }
+    let t = cx.tok(i);
+    for r in t.readings(&cx.view.chars) {
+        if r.clitics.ends_with("لل") {
+            continue;
+        }
+        let Some(rest) = r.form.strip_prefix("ال") else { continue };
+        if rest.chars().count() < 3 {
+            continue;
+        }
+        if let Some((e, cue)) = cx.cues.phrases.longest_where(rest, &cx.view.tokens, i, |c| c.kind == CueKind::Head && c.lang.allows(cx.lang)) {
+            return Some((e, cue.etype, r.skip));
+        }
+    }
+    None
+}
+
+fn is_quote(s: &str) -> bool {
+    matches!(s, "\"" | "«" | "»" | "“" | "”" | "'")
+}
+
+/// A quoted name right after a head (at most two article words between): "حملة «العدالة
+/// لخوجالي!»", "المؤتمر العلمي "X"". The name is the quoted text.
+fn quoted_title(cx: &Ctx, after_head: usize, etype: EntityType) -> Option<Cand> {
+    let n = cx.view.tokens.len();
+    let mut q = after_head;
+    while q < n && q < after_head + 2 && cx.article(q) && cx.kb_at[q].is_none() {
+        q += 1;
+    }
+    if q + 2 >= n || !is_quote(&cx.tok(q).norm) || !cx.one_line(after_head - 1, q + 1) {
+        return None;
+    }
+    let mut c = q + 1;
+    while c < n && c <= q + 10 && !is_quote(&cx.tok(c).norm) {
+        if cx.newline_after(c - 1) {
+            return None;
+        }
+        c += 1;
+    }
+    if c >= n || c > q + 10 || !is_quote(&cx.tok(c).norm) || c == q + 1 {
+        return None;
+    }
+    // the name is what is quoted, without trailing punctuation
+    let mut last = c - 1;
+    while last > q + 1 && cx.tok(last).kind == TokenKind::Punct {
+        last -= 1;
+    }
+    if cx.tok(last).kind == TokenKind::Punct {
+        return None;
+    }
+    // a quoted known name is the knowledge base's ("مؤتمر "كوب-29"")
+    if cx.kb_at[q + 1].is_some_and(|u| u.end > last) {
+        return None;
+    }
+    let span = Span { start: cx.tok(q + 1).span.start, end: cx.tok(last).span.end };
+    Some(unknown(cx.view, span, q + 1..last + 1, etype, 0.6))
+}
+
+/// "جنوب أذربيجان", "شمال العراق": a compass noun right before a known country names a region
+/// (LOC), not the country.
+fn direction_of(cx: &Ctx, i: usize, u: KbUnit) -> Option<Cand> {
+    if i == 0 || u.etype != EntityType::Gpe || u.clitic || !cx.one_line(i - 1, i + 1) {
+        return None;
+    }
+    let p = cx.tok(i - 1);
+    let mut skip = 0;
+    let mut found = false;
+    let readings = if cx.lang == Lang::Fa { vec![crate::text::Reading { skip: 0, form: p.norm.clone(), clitics: String::new() }] } else { p.readings(&cx.view.chars) };
+    for r in readings {
+        if matches!(r.form.as_str(), "جنوب" | "شمال" | "شرق" | "غرب") {
+            skip = r.skip;
+            found = true;
+            break;
+        }
+    }
+    if !found {
+        return None;
+    }
+    let span = Span { start: p.span.start + skip, end: u.span_end };
+    Some(composed(cx, span, i - 1..u.end, EntityType::Loc, 0.6))
 }

@@ -6,10 +6,15 @@
 //!   before other places: [`crate::kb::KbEntity::rank`]).
 //! - A nationality adjective is the NORP entity (whose `related` is the country), never the country:
 //!   its form is a key of the NORP entity only, and being longer it beats the country name inside it.
+//! - A known country followed by a directional or historical adjective ("أذربيجان الجنوبية",
+//!   "روسيا القيصرية") is another place ([`super::patterns`]), and a known event followed by an
+//!   ordinal ("مؤتمر القمة الإسلامي الحادي عشر") is one numbered instance, a new EVENT.
 //! - A hit whose form is weak for every entity needs support ([`supported_weak`]): one of its
 //!   entities already matched with a strong form in the document (the most frequent such one is
 //!   chosen: "علييف" after "إلهام علييف"), or, when the form has a single entity, a cue right
 //!   before it: a title for a PERSON ("الرئيس علييف"), a place noun for a GPE or LOC ("مدينة X").
+//! - A pattern's name that is a knowledge-base name up to spelling ([`link_known`]: the same
+//!   [`super::identity_key`], several words) is that entity.
 //! - A pattern's type is its cue's (titles: PERSON; organisation heads: ORG or FAC).
 //! - A model span keeps the model's type (PERSON, ORG, LOC); where the knowledge base knows the
 //!   name, the knowledge-base hit (same span, higher priority) decides instead.
@@ -45,13 +50,20 @@ fn valid(hit: &KbHit, k: &KeyEntity) -> bool {
 }
 
 /// Splits the hits into strong candidates and weak hits.
-pub fn kb_candidates(kb: &Kb, hits: &[KbHit]) -> (Vec<Cand>, Vec<WeakHit>) {
+///
+/// A one-word form with the article of a place known only from GeoNames that is also a frequent
+/// ordinary word ("العمارة": Amarah, and "architecture") counts as weak even when the knowledge
+/// base did not flag it. (Without the article the frequency lists cannot tell: foreign city
+/// names such as ليما or جاكرتا are frequent in news too.)
+pub fn kb_candidates(kb: &Kb, cues: &Cues, hits: &[KbHit]) -> (Vec<Cand>, Vec<WeakHit>) {
     let mut strong = Vec::new();
     let mut weak = Vec::new();
     for h in hits {
         let key = &kb.keys[h.key as usize];
+        let common = key.tokens == 1 && key.text.starts_with("ال") && cues.is_common(&key.text, crate::model::Lang::Und);
+        let is_weak = |k: &KeyEntity| k.weak || (common && kb.entities[k.entity as usize].source == "geonames");
         let ents: Vec<&KeyEntity> = key.entities.iter().filter(|k| valid(h, k)).collect();
-        if let Some(k) = ents.iter().find(|k| !k.weak) {
+        if let Some(k) = ents.iter().find(|k| !is_weak(k)) {
             let e = &kb.entities[k.entity as usize];
             strong.push(Cand { span: h.span, toks: h.toks.clone(), etype: e.etype, link: Link::Kb(k.entity), origin: Origin::KnowledgeBase, confidence: KB_STRONG });
         } else if !ents.is_empty() {
@@ -80,9 +92,12 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
                 let kind = match etype {
                     EntityType::Person => Some(CueKind::Title),
                     EntityType::Gpe | EntityType::Loc => Some(CueKind::Place),
+                    EntityType::Org => Some(CueKind::Source),
                     _ => None,
                 };
-                kind.and_then(|k| cues.cue_before(&view.tokens, &view.chars, w.hit.toks.start, view.lang, k)).map(|_| e)
+                let cue = kind.and_then(|k| cues.cue_before(&view.tokens, &view.chars, w.hit.toks.start, view.lang, k)).is_some();
+                let listed = matches!(etype, EntityType::Gpe | EntityType::Loc) && in_place_list(view, strong, &w.hit);
+                (cue || listed).then_some(e)
             }
             None => None,
         };
@@ -95,25 +110,100 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 }
 
 /// Candidates from the NER model, with ids from their names.
-pub fn model_candidates(_kb: &Kb, view: &TextView, models: &ner::Models, strong: &[Cand]) -> Vec<Cand> {
+///
+/// A model span adds something only where the knowledge base has no strong match: a span all of
+/// whose tokens are covered by knowledge-base matches is dropped (the knowledge base links and
+/// types it). An Arabic conjunction و/ف glued to the first word is left out of the span, and so
+/// is a preposition ب/ل/ك when the rest is a knowledge-base name.
+pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> Vec<Cand> {
     let n = view.tokens.len();
-    let mut cues = vec![ner::TokenCue::default(); n];
+    let mut tcues = vec![ner::TokenCue::default(); n];
+    let mut covered = vec![false; n];
     for c in strong {
         for k in c.toks.clone() {
-            cues[k] = ner::TokenCue { kb_type: Some(c.etype), kb_begin: k == c.toks.start };
+            tcues[k] = ner::TokenCue { kb_type: Some(c.etype), kb_begin: k == c.toks.start };
+            covered[k] = true;
         }
     }
     let tagger = models.get(view.lang);
     let mut out = Vec::new();
-    for s in tagger.tag_with_cues(view, &cues) {
-        if s.confidence < 0.5 || s.span.is_empty() {
+    for s in tagger.tag_with_cues(view, &tcues) {
+        if s.confidence < MODEL_MIN || s.span.is_empty() || s.tokens.is_empty() || s.tokens.clone().all(|k| covered[k]) {
             continue;
         }
-        let key = crate::kb::match_key(&view.text_of(s.span));
+        // a place or person the knowledge base matched inside the span: the knowledge base decides
+        // ("محافظة فضولي" is Fuzuli)
+        let inner = strong.iter().filter(|c| c.toks.start < s.tokens.end && s.tokens.start < c.toks.end).map(|c| c.etype);
+        let mut inner = inner.peekable();
+        if inner.peek().is_some() && inner.any(|t| t == s.etype || matches!((t, s.etype), (EntityType::Gpe | EntityType::Loc, EntityType::Gpe | EntityType::Loc))) {
+            continue;
+        }
+        // an organisation right after a title is the title's complement ("وزیر امور خارجه ..."),
+        // after a determiner a common noun ("هر سازمان بین المللی")
+        if s.etype == EntityType::Org && [CueKind::Title, CueKind::Determiner].iter().any(|&k| cues.cue_before(&view.tokens, &view.chars, s.tokens.start, view.lang, k).is_some()) {
+            continue;
+        }
+        // one ordinary word in the indefinite accusative ("بندا") is no name
+        if s.tokens.len() == 1 && view.tokens[s.tokens.start].norm.strip_suffix('ا').is_some_and(|w| cues.is_common(w, view.lang)) {
+            continue;
+        }
+        let mut span = s.span;
+        let first = &view.tokens[s.tokens.start];
+        if view.lang != crate::model::Lang::Fa && first.kind == crate::text::TokenKind::Word && span.start == first.span.start && !cues.is_given(&first.norm) {
+            for r in first.readings(&view.chars).iter().skip(1) {
+                let conj = matches!(r.clitics.as_str(), "و" | "ف");
+                if r.form.chars().count() >= 3 && (conj || kb.key(&r.form).is_some() || cues.is_common(&r.form, view.lang)) {
+                    span.start = first.span.start + r.skip;
+                    break;
+                }
+            }
+        }
+        if span.is_empty() {
+            continue;
+        }
+        let key = crate::kb::match_key(&view.text_of(span));
         if key.chars().count() < 3 {
             continue;
         }
-        out.push(Cand { span: s.span, toks: s.tokens.clone(), etype: s.etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
+        // one ordinary word in the indefinite accusative ("بندا") is no name
+        if s.tokens.len() == 1 && key.strip_suffix('ا').is_some_and(|w| cues.is_common(w, view.lang)) {
+            continue;
+        }
+        out.push(Cand { span, toks: s.tokens.clone(), etype: s.etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
     }
     out
+}
+
+/// Least model confidence for a mention.
+pub const MODEL_MIN: f32 = 0.5;
+
+/// Links pattern names the knowledge base knows under another spelling ("منظمة الأمن والتعاون
+/// الأوروبية" for "منظمة الأمن والتعاون الأوروبي"): same type and the same
+/// [`super::identity_key`] as one of the entity's names of two words or more.
+pub fn link_known(kb: &Kb, view: &TextView, cands: &mut [Cand]) {
+    for c in cands.iter_mut() {
+        if !matches!(c.link, Link::Unknown(_)) {
+            continue;
+        }
+        let key = crate::kb::match_key(&view.text_of(c.span));
+        if let Some(e) = kb.fuzzy(&super::identity_key(&key)) {
+            let ent = &kb.entities[e as usize];
+            if ent.etype == c.etype {
+                c.link = Link::Kb(e);
+            }
+        }
+    }
+}
+
+/// The hit is an item of a comma-separated list of places: a strong GPE or LOC match is its
+/// neighbour with only a comma between ("أغدام، فضولي، جبرائيل، زنقيلان").
+fn in_place_list(view: &TextView, strong: &[Cand], hit: &KbHit) -> bool {
+    let place = |c: &&Cand| matches!(c.etype, EntityType::Gpe | EntityType::Loc);
+    let sep = |k: usize| matches!(view.tokens[k].norm.as_str(), "،" | ",");
+    let t0 = hit.toks.start;
+    let t1 = hit.toks.end;
+    // before: "X، hit", "X و hit", "X وhit"
+    let before = strong.iter().filter(place).any(|c| c.toks.end + 1 == t0 && sep(c.toks.end));
+    let after = strong.iter().filter(place).any(|c| t1 + 1 == c.toks.start && sep(t1));
+    before || after
 }
