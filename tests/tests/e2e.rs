@@ -350,3 +350,49 @@ async fn worker_streams_to_the_server_in_acknowledged_batches() {
     }
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entities_are_canonical_across_spellings_documents_and_languages() {
+    let s = TestServer::start(|_| {}).await;
+    ingest_seeds(&s).await;
+    let mut e = s.entities();
+    // every spelling finds the same entity first
+    for q in ["قاراباغ", "كاراباخ", "قره باغ", "قره‌باغ", "Karabakh", "لقاراباغ"] {
+        let r = e.search_entities(pb::SearchEntitiesRequest { query: q.into(), page_size: 5, r#type: 0 }).await.unwrap().into_inner();
+        assert_eq!(r.entities.first().map(|x| x.name.as_str()), Some("entities/karabakh"), "query {q}: {:?}", r.entities.iter().map(|x| &x.name).collect::<Vec<_>>());
+    }
+    let k = e.get_entity(pb::GetEntityRequest { name: "entities/karabakh".into() }).await.unwrap().into_inner();
+    assert_eq!(k.r#type(), pb::EntityType::Gpe);
+    assert!(k.labels.contains_key("ar") && k.labels.contains_key("fa") && k.labels.contains_key("en"), "{k:?}");
+    // mentioned in Arabic and Persian seeds: one entity across documents and languages
+    let mentions = all_pages(|token| {
+        let mut c = e.clone();
+        async move {
+            let r = c.list_entity_mentions(pb::ListEntityMentionsRequest { parent: "entities/karabakh".into(), page_size: 7, page_token: token }).await.unwrap().into_inner();
+            (r.entity_mentions, r.next_page_token)
+        }
+    })
+    .await;
+    let docs: BTreeSet<&str> = mentions.iter().map(|m| m.document.as_str()).collect();
+    assert!(docs.contains("documents/003_582982c64e34e579"), "the Persian seed mentions Karabakh: {docs:?}");
+    assert!(docs.len() >= 3, "{docs:?}");
+    assert_eq!(k.mention_count as usize, mentions.len());
+    assert_eq!(k.document_count as usize, docs.len());
+    for m in &mentions {
+        let d = full_text(&s, m.document.trim_start_matches("documents/")).await;
+        let sp = m.span.as_ref().unwrap();
+        assert_eq!(chars_slice(&d.text, sp.start_offset, sp.end_offset), sp.content);
+    }
+    // the document filter of ListEntities agrees with the mentions
+    let in_doc = e.list_entities(pb::ListEntitiesRequest { filter: "document = \"documents/003_582982c64e34e579\"".into(), page_size: 1000, ..Default::default() }).await.unwrap().into_inner();
+    assert!(in_doc.entities.iter().any(|x| x.name == "entities/karabakh"));
+    // a knowledge-base entity no stored document mentions is still known, with zero counts
+    let tokyo = e.get_entity(pb::GetEntityRequest { name: "entities/tokyo".into() }).await.unwrap().into_inner();
+    assert_eq!((tokyo.mention_count, tokyo.document_count), (0, 0));
+    assert_eq!(e.get_entity(pb::GetEntityRequest { name: "entities/no_such_thing_here".into() }).await.unwrap_err().code(), Code::NotFound);
+    // type filter
+    let people = e.list_entities(pb::ListEntitiesRequest { filter: "type = PERSON".into(), page_size: 1000, ..Default::default() }).await.unwrap().into_inner();
+    assert!(people.entities.iter().all(|x| x.r#type() == pb::EntityType::Person));
+    assert!(people.entities.iter().any(|x| x.name == "entities/ilham_aliyev"));
+    s.stop().await;
+}

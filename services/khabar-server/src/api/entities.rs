@@ -46,8 +46,12 @@ impl Entities {
         let st = self.shared.ready()?;
         let id = parse_name("name", "entities", &req.name)?.to_string();
         blocking(move || {
-            match st.store.get_entity(&id)? {
-                Some(r) => Ok(convert::entity_record(&r)),
+            if let Some(r) = st.store.get_entity(&id)? {
+                return Ok(convert::entity_record(&r));
+            }
+            // known to the knowledge base but not mentioned in any stored document yet
+            match st.annotator.entity_info(&id) {
+                Some(info) => Ok(convert::entity(&info, 0, 0)),
                 None => Err(ApiError::NotFound { resource_type: "entity", name: convert::entity_name(&id) }),
             }
         })
@@ -91,7 +95,7 @@ impl Entities {
             let id = parse_name("parent", "entities", &req.parent)?.to_string();
             blocking(move || {
                 let page = st.store.list_entity_mentions(&id, after.as_deref(), size)?;
-                if page.items.is_empty() && after.is_none() && st.store.get_entity(&id)?.is_none() {
+                if page.items.is_empty() && after.is_none() && st.store.get_entity(&id)?.is_none() && st.annotator.entity_info(&id).is_none() {
                     return Err(ApiError::NotFound { resource_type: "entity", name: convert::entity_name(&id) });
                 }
                 Ok(pb::ListEntityMentionsResponse {
@@ -121,7 +125,17 @@ impl Entities {
         };
         blocking(move || {
             let hits = st.store.search_entities(&query, etype, size)?;
-            Ok(pb::SearchEntitiesResponse { entities: hits.iter().map(|h| convert::entity_record(&h.entity)).collect() })
+            let mut entities: Vec<pb::Entity> = hits.iter().map(|h| convert::entity_record(&h.entity)).collect();
+            // knowledge-base entities not mentioned in any stored document come after the stored ones
+            if entities.len() < size {
+                for info in st.annotator.search_entities(&query, etype, size) {
+                    let name = convert::entity_name(&info.id);
+                    if entities.len() < size && !entities.iter().any(|e| e.name == name) {
+                        entities.push(convert::entity(&info, 0, 0));
+                    }
+                }
+            }
+            Ok(pb::SearchEntitiesResponse { entities })
         })
         .await
     }
