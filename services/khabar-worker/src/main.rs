@@ -38,6 +38,9 @@ enum Command {
         #[arg(long, env = "KHABAR_DB")]
         db: PathBuf,
     },
+    /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
+    /// store size against raw text, peak RSS.
+    Bench(khabar_worker::bench::BenchArgs),
     /// A bounded gRPC load test against a running server (QPS, p50/p99 per RPC, errors by code).
     Load(khabar_worker::load::LoadArgs),
     /// Train the named-entity sequence labeller from CoNLL/TSV files and write a model file.
@@ -179,6 +182,7 @@ fn main() -> anyhow::Result<()> {
             pb.finish_and_clear();
             println!("reindexed {n} documents");
         }
+        Command::Bench(a) => khabar_worker::bench::run(&a)?,
         Command::Load(a) => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(khabar_worker::load::run(&a))?;

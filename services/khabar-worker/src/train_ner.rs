@@ -3,11 +3,11 @@
 //! and writes the compact model file that the annotator compiles in.
 //!
 //! The shipped models were made with these commands, run from the repository root with the
-//! corpora of `shared/ner-train` beside it (see its PROVENANCE.md); the corpora never enter the
-//! repository, the model files do:
+//! corpora of `shared/ner-train` and the raw news of `shared/corpus` beside it (see their
+//! PROVENANCE.md files); the corpora never enter the repository, the model files do:
 //!
 //! ```text
-//! # Arabic: ANERcorp (first 90% of sentences) + 18 AQMAR articles + Wojood sample train;
+//! # Arabic: ANERcorp (first 90% of its sentences) + 18 AQMAR articles + Wojood sample train;
 //! # dev = last 10% of ANERcorp + 3 AQMAR articles + Wojood sample val.
 //! cargo run --release -p khabar-worker -- train-ner --lang ar \
 //!   --train ../shared/ner-train/ar/anercorp_train.tsv@0:0.9 ../shared/ner-train/ar/aqmar \
@@ -15,18 +15,29 @@
 //!   --dev ../shared/ner-train/ar/anercorp_train.tsv@0.9:1 \
 //!         ../shared/ner-train/ar/aqmar/Enrico_Fermi.tsv ../shared/ner-train/ar/aqmar/Internet.tsv \
 //!         ../shared/ner-train/ar/aqmar/Ummaya_Mosque.tsv ../shared/ner-train/ar/wojood_sample_val.tsv \
-//!   --out services/khabar-annotate/models/ner-ar.bin
+//!   --unlabeled ../shared/corpus/ar_saudinewsnet_20MB.jsonl \
+//!   --propagate --final --epochs 10 --out services/khabar-annotate/models/ner-ar.bin
 //!
 //! # Persian: PEYMA train; dev = PEYMA dev.
 //! cargo run --release -p khabar-worker -- train-ner --lang fa \
 //!   --train ../shared/ner-train/fa/peyma_train.tsv --dev ../shared/ner-train/fa/peyma_dev.tsv \
-//!   --out services/khabar-annotate/models/ner-fa.bin
+//!   --unlabeled ../shared/corpus/fa_news_mix_20MB.jsonl \
+//!   --propagate --final --epochs 10 --out services/khabar-annotate/models/ner-fa.bin
 //! ```
 //!
 //! `FILE@A:B` takes the sentences from fraction A to fraction B of a file; a folder stands for
-//! its files in name order, less those given to `--dev`. Training is deterministic (`--seed`);
-//! the epoch with the best dev F1 is kept. `--final` then trains again on train + dev for that
-//! many epochs (the dev scores printed before are the honest ones).
+//! its files in name order, less those given to `--dev`. What a run does:
+//! 1. word clusters from the unlabelled text plus the training sentences (never the dev ones);
+//! 2. every corpus sentence joined with spaces and re-tokenised by the text layer, its BIO tags
+//!    projected onto Khabar's tokens; a gazetteer of the training names, whose features are
+//!    jackknifed over 5 folds;
+//! 3. up to `--epochs` epochs of the averaged perceptron (sentence order from `--seed`), each
+//!    scored on dev exactly as `shared/eval/conll_eval.py` scores the service; the best epoch
+//!    is kept, its per-file dev scores printed, and the confidence temperature fitted on dev;
+//! 4. with `--final`, training again on train + dev for the chosen number of epochs (the dev
+//!    scores printed before are the honest ones); then the model file is written.
+//!
+//! Deterministic: the same files and options give the same model, byte for byte.
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,8 +45,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use khabar_annotate::model::{EntityType, Lang};
+use khabar_annotate::ner::cluster;
 use khabar_annotate::ner::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES};
-use khabar_annotate::ner::{Clusters, Lexicon, Model, NerSpan, Tagger};
+use khabar_annotate::ner::{Clusters, Gazetteer, Lexicon, Model, NerSpan, Tagger};
 use khabar_annotate::text::TextView;
 
 /// Options of `train-ner`.
@@ -69,6 +81,28 @@ pub struct TrainNerArgs {
     /// After choosing the epoch on dev, retrain on train + dev for that many epochs.
     #[arg(long)]
     pub r#final: bool,
+    /// Gazetteer of the training names: number of folds for its jackknifed features (0 = none).
+    #[arg(long, default_value_t = 5)]
+    pub gazetteer_folds: usize,
+    /// Keep a name in the gazetteer when at least this share of its occurrences are tagged.
+    #[arg(long, default_value_t = 0.3)]
+    pub gazetteer_ratio: f32,
+    /// Turn on label propagation (other occurrences of a found name in the same text).
+    #[arg(long)]
+    pub propagate: bool,
+    /// Unlabelled text for the word clusters: JSON Lines with a "text" field (records whose
+    /// "source" mentions PEYMA are skipped, as its raw text may hold test sentences) or plain text.
+    #[arg(long, num_args = 1..)]
+    pub unlabeled: Vec<PathBuf>,
+    /// Most frequent words to cluster.
+    #[arg(long, default_value_t = 80_000)]
+    pub cluster_words: usize,
+    /// Cluster only words seen at least this often.
+    #[arg(long, default_value_t = 4)]
+    pub cluster_min_count: u32,
+    /// Dimension of the word vectors that are clustered.
+    #[arg(long, default_value_t = 128)]
+    pub cluster_dims: usize,
     /// Also write the dev sentences (as read) to this folder, for `conll_eval.py`.
     #[arg(long)]
     pub dump_dev: Option<PathBuf>,
@@ -213,6 +247,7 @@ pub fn evaluate(tagger: &Tagger, sents: &[Sentence], lang: Lang) -> Scores {
 
 /// [`evaluate`] with any tagging function.
 pub fn evaluate_with(tag: impl Fn(&TextView) -> Vec<NerSpan>, sents: &[Sentence], lang: Lang) -> Scores {
+    let show_errors = std::env::var_os("KHABAR_NER_ERRORS").is_some();
     let mut sc = Scores::default();
     for t in ["PER", "ORG", "LOC"] {
         sc.per_type.insert(t, Counts::default());
@@ -252,6 +287,11 @@ pub fn evaluate_with(tag: impl Fn(&TextView) -> Vec<NerSpan>, sents: &[Sentence]
                 }
             }
             let pred = train::chunks(&pred_tags);
+            if show_errors && gold != pred {
+                let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
+                let show = |c: &[(&str, usize, usize)]| c.iter().map(|(t, a, b)| format!("{t}[{}]", toks[*a..*b].join(" "))).collect::<Vec<_>>().join(" ");
+                eprintln!("--\n{}\n gold: {}\n pred: {}", toks.join(" "), show(&gold), show(&pred));
+            }
             for c in &gold {
                 let e = sc.per_type.entry(c.0).or_default();
                 if pred.contains(c) {
@@ -302,18 +342,90 @@ fn report(sc: &Scores) -> String {
     s
 }
 
-/// Features of every sentence of `sents`, with labels projected onto Khabar's tokens.
-pub fn examples(sents: &[Sentence], lang: Lang, lex: &Lexicon, clusters: &Clusters) -> Vec<Example> {
-    let mut out = Vec::with_capacity(sents.len());
-    for s in sents {
+/// Features of every sentence of `sents`, with labels projected onto Khabar's tokens, and the
+/// gazetteer of their names. With `folds` > 1 the gazetteer features of each sentence come from
+/// the names of the other folds (contiguous blocks of sentences), so that the model learns how
+/// far to trust a name it has seen elsewhere, not one it is being taught right now; `folds` = 0
+/// turns the gazetteer off.
+pub fn examples(sents: &[Sentence], lang: Lang, lex: &Lexicon, clusters: &Clusters, folds: usize, min_ratio: f32) -> (Vec<Example>, Gazetteer) {
+    use std::collections::HashMap;
+    struct Unit {
+        sent: usize,
+        proj: usize,
+        range: std::ops::Range<usize>,
+        labels: Vec<u8>,
+        names: Vec<(u64, usize)>,
+    }
+    let mut projected = Vec::with_capacity(sents.len());
+    let mut units = Vec::new();
+    let mut occurrences: HashMap<u64, u32> = HashMap::new();
+    for (si, s) in sents.iter().enumerate() {
         let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
         let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
         let p = train::project(&toks, &tags, lang, &TYPES);
-        for (r, labels) in p.sentences {
-            out.push(train::example(&p.view, r, labels, lex, clusters, &[]));
+        for (r, labels) in &p.sentences {
+            let mut names = Vec::new();
+            if folds > 0 {
+                let keys = train::ngram_keys(&p.view, r.clone(), lang);
+                for &(_, _, k) in &keys {
+                    *occurrences.entry(k).or_insert(0) += 1;
+                }
+                names = train::sentence_names(&keys, labels);
+            }
+            units.push(Unit { sent: si, proj: projected.len(), range: r.clone(), labels: labels.clone(), names });
         }
+        projected.push(p);
+    }
+    let full = if folds > 0 { train::gazetteer(units.iter().flat_map(|u| u.names.iter()), &occurrences, min_ratio) } else { Gazetteer::default() };
+    let n = sents.len().max(1);
+    let fold_of = |u: &Unit| if folds > 1 { u.sent * folds / n } else { 0 };
+    let per_fold: Vec<Gazetteer> = if folds > 1 {
+        (0..folds).map(|f| train::gazetteer(units.iter().filter(|u| fold_of(u) != f).flat_map(|u| u.names.iter()), &occurrences, min_ratio)).collect()
+    } else {
+        vec![full.clone()]
+    };
+    let out = units
+        .iter()
+        .map(|u| train::example(&projected[u.proj].view, u.range.clone(), u.labels.clone(), lex, clusters, &per_fold[fold_of(u)], &[]))
+        .collect();
+    (out, full)
+}
+
+/// Normalised words of every sentence of a view.
+fn norm_words(view: &TextView) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut last = u32::MAX;
+    for t in &view.tokens {
+        if t.sentence != last {
+            out.push(Vec::new());
+            last = t.sentence;
+        }
+        out.last_mut().unwrap().push(t.norm.clone());
     }
     out
+}
+
+/// Sentences of normalised words from unlabelled files.
+fn unlabeled_sentences(paths: &[PathBuf], lang: Lang) -> Result<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let text = fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        let jsonl = p.extension().is_some_and(|e| e == "jsonl");
+        for line in text.lines() {
+            let body = if jsonl {
+                let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("JSON in {}", p.display()))?;
+                if v.get("source").and_then(|s| s.as_str()).is_some_and(|s| s.to_ascii_lowercase().contains("peyma")) {
+                    continue;
+                }
+                let title = v.get("title").and_then(|s| s.as_str()).unwrap_or("");
+                format!("{title}\n{}", v.get("text").and_then(|s| s.as_str()).unwrap_or(""))
+            } else {
+                line.to_string()
+            };
+            out.extend(norm_words(&TextView::new(&body, Some(lang))));
+        }
+    }
+    Ok(out)
 }
 
 /// Mean negative log-likelihood of the gold labels under the model's marginals at `temp`.
@@ -346,6 +458,10 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
     let train_src = expand(&args.train, &dev_src)?;
     let train_sents = load(&train_src)?;
     let dev_sents = load(&dev_src)?;
+    let dev_parts: Vec<(String, Vec<Sentence>)> = dev_src
+        .iter()
+        .map(|s| Ok((format!("{}@{}:{}", s.path.file_name().unwrap_or_default().to_string_lossy(), s.range.0, s.range.1), load(std::slice::from_ref(s))?)))
+        .collect::<Result<_>>()?;
     eprintln!(
         "train: {} files, {} sentences, {} tokens; dev: {} files, {} sentences, {} tokens",
         train_src.len(),
@@ -372,10 +488,33 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         eprintln!("projection oracle on dev: {}", report(&oracle(&dev_sents, lang)));
     }
     let lex = Lexicon::builtin(lang);
-    let clusters = Clusters::default();
+    let clusters = if args.unlabeled.is_empty() {
+        Clusters::default()
+    } else {
+        let tc = Instant::now();
+        let mut sents = unlabeled_sentences(&args.unlabeled, lang)?;
+        let n_unl = sents.len();
+        // the training sentences' words too (never the dev ones)
+        for s in &train_sents {
+            let text: String = s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" ");
+            sents.push(norm_words(&TextView::new(&text, Some(lang))).into_iter().flatten().collect());
+        }
+        let opts = cluster::ClusterOptions { max_words: args.cluster_words, min_count: args.cluster_min_count, dims: args.cluster_dims, seed: args.seed, ..cluster::ClusterOptions::default() };
+        let c = cluster::learn(&sents, &opts);
+        eprintln!(
+            "clusters: {} words from {} unlabelled + {} training sentences, {} tokens ({:.1}s)",
+            c.map.len(),
+            n_unl,
+            train_sents.len(),
+            sents.iter().map(|s| s.len()).sum::<usize>(),
+            tc.elapsed().as_secs_f64()
+        );
+        c
+    };
     let opts = TrainOptions { min_count: args.min_count };
-    let train_examples = examples(&train_sents, lang, &lex, &clusters);
-    let mut trainer = Trainer::new(lang, &TYPES, train_examples, clusters.clone(), &opts);
+    let (train_examples, gaz) = examples(&train_sents, lang, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
+    eprintln!("gazetteer: {} names", gaz.map.len());
+    let mut trainer = Trainer::new(lang, &TYPES, train_examples, clusters.clone(), gaz, &opts);
     eprintln!("{} training sentences after re-tokenisation, {} features ({:.1}s)", trainer.n_examples(), trainer.n_features(), t0.elapsed().as_secs_f64());
     let mut rng = SplitMix64(args.seed);
     let mut best: Option<(f64, usize, Model, Scores)> = None;
@@ -388,7 +527,8 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
             best = Some((0.0, epoch, model, Scores::default()));
             continue;
         }
-        let tagger = Tagger::new(model);
+        let mut tagger = Tagger::new(model);
+        tagger.propagate = args.propagate;
         let sc = evaluate(&tagger, &dev_sents, lang);
         let f = sc.all.prf().2;
         eprintln!("epoch {epoch}: train token errors {} | dev {} ({:.1}s)", st.token_errors, report(&sc), te.elapsed().as_secs_f64());
@@ -397,26 +537,20 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         }
     }
     let Some((f, epoch, mut model, sc)) = best else { bail!("no epochs") };
+    model.propagate = args.propagate;
     if !dev_sents.is_empty() {
         eprintln!("best epoch {epoch}: dev {}", report(&sc));
         let _ = f;
-    }
-    if args.r#final && !dev_sents.is_empty() {
-        let mut all = train_sents.clone();
-        all.extend(dev_sents.iter().cloned());
-        let ex = examples(&all, lang, &lex, &clusters);
-        let mut t = Trainer::new(lang, &TYPES, ex, clusters.clone(), &opts);
-        let mut rng = SplitMix64(args.seed);
-        for _ in 0..epoch {
-            t.epoch(&mut rng);
+        if dev_parts.len() > 1 {
+            let tagger = Tagger::new(model.clone());
+            for (name, part) in &dev_parts {
+                eprintln!("  {name}: {}", report(&evaluate(&tagger, part, lang)));
+            }
         }
-        let temp = model.temperature();
-        model = t.model(args.prune);
-        model.set_temperature(temp);
-        eprintln!("retrained on train + dev for {epoch} epochs");
     }
     if !dev_sents.is_empty() {
-        // confidence calibration: the temperature that best predicts the dev labels
+        // confidence calibration: the temperature that best predicts the dev labels (on the
+        // model chosen on dev, before any retraining on train + dev)
         let tagger = Tagger::new(model.clone());
         let mut bt = (f64::INFINITY, 1.0f32);
         for t in [0.5f32, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0] {
@@ -427,6 +561,21 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         }
         eprintln!("confidence temperature {} (dev label NLL {:.4})", bt.1, bt.0);
         model.set_temperature(bt.1);
+    }
+    if args.r#final && !dev_sents.is_empty() {
+        let mut all = train_sents.clone();
+        all.extend(dev_sents.iter().cloned());
+        let (ex, gaz) = examples(&all, lang, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
+        let mut t = Trainer::new(lang, &TYPES, ex, clusters.clone(), gaz, &opts);
+        let mut rng = SplitMix64(args.seed);
+        for _ in 0..epoch {
+            t.epoch(&mut rng);
+        }
+        let temp = model.temperature();
+        model = t.model(args.prune);
+        model.set_temperature(temp);
+        model.propagate = args.propagate;
+        eprintln!("retrained on train + dev for {epoch} epochs");
     }
     let bytes = model.to_bytes();
     if let Some(dir) = args.out.parent() {

@@ -1,0 +1,139 @@
+//! `khabar-worker bench`: end-to-end ingest benchmark on real articles. Reports annotation-only
+//! and ingest (annotate + store) throughput with one thread and with all cores, the ingest /
+//! annotation ratio, the store size on disk against the raw text, and the peak RSS.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use khabar_annotate::{Annotator, Input};
+
+use crate::local::{ingest_local, LocalOptions};
+use crate::pipeline::{self, RawDocument};
+use crate::source::{self, SourceItem};
+
+/// Options of `bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchArgs {
+    /// Files or folders (.jsonl, .txt) with the articles.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Use at most this many articles.
+    #[arg(long, default_value_t = 2000)]
+    pub limit: usize,
+    /// Thread counts to measure (comma-separated; default 1 and all cores).
+    #[arg(long, value_delimiter = ',')]
+    pub threads: Vec<usize>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn peak_rss_mib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = s.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+fn dir_size(p: &std::path::Path) -> u64 {
+    let mut n = 0;
+    if let Ok(rd) = std::fs::read_dir(p) {
+        for e in rd.flatten() {
+            let m = match e.metadata() {
+                Ok(m) => m,
+                Err(_) => continue,
+            };
+            n += if m.is_dir() { dir_size(&e.path()) } else { m.len() };
+        }
+    }
+    n
+}
+
+/// Annotates every document with `threads` threads; returns seconds.
+fn annotate_all(annotator: &Annotator, docs: &[RawDocument], threads: usize) -> f64 {
+    let next = AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(d) = docs.get(i) else { return };
+                    let date = (!d.publish_date.is_empty()).then_some(d.publish_date.as_str());
+                    std::hint::black_box(annotator.annotate(&Input { text: &d.text, lang_hint: None, publish_date: date }));
+                }
+            });
+        }
+    });
+    t.elapsed().as_secs_f64()
+}
+
+/// Runs the benchmark.
+pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
+    let (inputs, _) = source::expand(&a.paths)?;
+    let docs: Vec<RawDocument> = source::read_inputs(inputs, pipeline::DEFAULT_MAX_DOCUMENT_BYTES)
+        .filter_map(|i| i.doc.ok())
+        .filter(|d| !d.text.trim().is_empty())
+        .take(a.limit)
+        .collect();
+    anyhow::ensure!(!docs.is_empty(), "no documents");
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let t = Instant::now();
+    let annotator = Annotator::new();
+    let startup = t.elapsed().as_secs_f64();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = if a.threads.is_empty() { vec![1, cores] } else { a.threads.clone() };
+    // warm-up (lazy tables, page cache)
+    annotate_all(&annotator, &docs[..docs.len().min(50)], 1);
+    let mut rows = Vec::new();
+    for &th in &threads {
+        let secs = annotate_all(&annotator, &docs, th.max(1));
+        let tmp = tempfile::tempdir()?;
+        let dir = tmp.path().to_path_buf();
+        let store = khabar_store::Store::open(&dir.join("db"))?;
+        let items = docs.iter().enumerate().map(|(i, d)| SourceItem { origin: format!("#{i}"), doc: Ok(d.clone()) });
+        let opts = LocalOptions { threads: th.max(1), flush_every: 1000, ..Default::default() };
+        let t = Instant::now();
+        let sum = ingest_local(items, &annotator, &store, &opts, &|_| {}, None)?;
+        let ingest_secs = t.elapsed().as_secs_f64();
+        drop(store);
+        let disk = dir_size(&dir.join("db"));
+        rows.push(serde_json::json!({
+            "threads": th,
+            "annotate_docs_per_s": (docs.len() as f64 / secs).round(),
+            "annotate_mb_per_s": ((bytes as f64 / 1e6 / secs) * 100.0).round() / 100.0,
+            "ingest_docs_per_s": (docs.len() as f64 / ingest_secs).round(),
+            "ingest_mb_per_s": ((bytes as f64 / 1e6 / ingest_secs) * 100.0).round() / 100.0,
+            "ingest_vs_annotate": ((secs / ingest_secs) * 100.0).round() / 100.0,
+            "store_bytes_on_disk": disk,
+            "store_vs_raw_text": ((disk as f64 / bytes as f64) * 100.0).round() / 100.0,
+            "failed": sum.failed,
+            "entity_mentions": sum.entity_mentions,
+            "events": sum.events,
+        }));
+    }
+    let report = serde_json::json!({
+        "documents": docs.len(),
+        "text_mb": ((bytes as f64 / 1e6) * 100.0).round() / 100.0,
+        "annotator_startup_s": (startup * 1000.0).round() / 1000.0,
+        "cores": cores,
+        "runs": rows,
+        "peak_rss_mib": peak_rss_mib(),
+    });
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{} documents, {:.2} MB of text; annotator start-up {:.2}s; {} cores", docs.len(), bytes as f64 / 1e6, startup, cores);
+        println!("{:>7} {:>12} {:>12} {:>12} {:>12} {:>10} {:>12}", "threads", "annot doc/s", "annot MB/s", "ingest doc/s", "ingest MB/s", "ing/annot", "store/text");
+        for r in report["runs"].as_array().into_iter().flatten() {
+            println!(
+                "{:>7} {:>12} {:>12} {:>12} {:>12} {:>10} {:>12}",
+                r["threads"], r["annotate_docs_per_s"], r["annotate_mb_per_s"], r["ingest_docs_per_s"], r["ingest_mb_per_s"], r["ingest_vs_annotate"], r["store_vs_raw_text"]
+            );
+        }
+        if let Some(m) = peak_rss_mib() {
+            println!("peak RSS {m} MiB");
+        }
+    }
+    Ok(())
+}
