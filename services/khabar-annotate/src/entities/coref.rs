@@ -45,7 +45,9 @@ pub fn extend(view: &TextView, cues: &Cues, chosen: &mut Vec<Cand>) {
         if words.is_empty() || words.len() > MAX_WORDS {
             continue;
         }
-        if !matches!(c.link, Link::Kb(_)) {
+        // a one-word name repeats as itself only for a person (a one-word organisation or
+        // facility title is too often an ordinary word elsewhere)
+        if !matches!(c.link, Link::Kb(_)) && (words.len() >= 2 || c.etype == EntityType::Person) {
             put(words.clone(), (c.link.clone(), c.etype), model);
         }
         if c.etype == EntityType::Person && words.len() >= 2 {

@@ -117,12 +117,14 @@ pub fn unknown_id(etype: EntityType, key: &str) -> String {
 
 /// The spelling-independent form of a normalised name: Persian-only letters folded to their
 /// Arabic counterparts in transliteration (گ→غ, پ→ب, چ→ج, ژ→ز, ڤ→ف), the long vowels ا و ي
-/// dropped except at the start of a word, doubled letters merged, a word-final ه (ة) dropped,
-/// spaces removed. "هيلغا شميدت"
+/// dropped except at the start of a word, doubled letters merged, a word-initial article ال and a
+/// word-final ه (ة) dropped, spaces removed. "هيلغا شميدت"
 /// and "هیلگا شمیدت", "علييف" and "علیاف" give one key.
 pub fn identity_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for word in key.split([' ', '-']).filter(|w| !w.is_empty()) {
+        // the article comes and goes with the syntax ("الاتحاد البرلماني" / "اتحاد البرلماني")
+        let word = if word.chars().count() >= 5 { word.strip_prefix("ال").unwrap_or(word) } else { word };
         let mut w = String::with_capacity(word.len());
         let mut last: Option<char> = None;
         for (i, c) in word.chars().enumerate() {
@@ -215,7 +217,8 @@ impl EntityStage {
         resolve::link_known(self.kb, view, &mut found);
         all.extend(found);
         if let Some(models) = self.ner {
-            all.extend(resolve::model_candidates(self.kb, self.cues, view, models, &strong));
+            let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
+            all.extend(resolve::model_candidates(self.kb, self.cues, view, models, &known));
         }
         all.extend(strong);
         let mut chosen = select(all);

@@ -215,7 +215,8 @@ pub fn find(view: &TextView, cues: &Cues, kb_at: &[Option<KbUnit>], covered: &[b
                         out.push(c);
                     }
                 }
-                if let Some(c) = quoted_title(&cx, e, etype) {
+                // after an article head only with an adjective or a connector before the quote
+                if let Some(c) = quoted_title(&cx, e, etype).filter(|c| c.toks.start > e + 1) {
                     out.push(c);
                 }
             }
@@ -229,6 +230,7 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
     let n = cx.view.tokens.len();
     let mut k = title_end;
     let mut units = 0;
+    let mut after_known = false;
     while k < n && units < MAX_CHAIN && cx.one_line(title_end - 1, k + 1) {
         if let Some(u) = cx.kb_at[k] {
             if u.etype == EntityType::Person {
@@ -236,7 +238,12 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
             }
             k = u.end;
             units += 1;
+            after_known = true;
             continue;
+        }
+        // Persian: the title's complement ends with a known place or body ("رئیس پارلمان پرو X")
+        if cx.lang == Lang::Fa && after_known {
+            break;
         }
         let t = cx.tok(k);
         if t.kind != TokenKind::Word || cx.stop(k) {
@@ -252,8 +259,13 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
         k += 1;
         units += 1;
     }
-    if k >= n || !cx.one_line(title_end - 1, k + 1) || cx.kb_at[k].is_some() || !cx.name_like(k, true) {
+    if k >= n || !cx.one_line(title_end - 1, k + 1) || cx.kb_at[k].is_some() {
         return None;
+    }
+    if !cx.name_like(k, true) {
+        // Persian: frequent first words of a foreign name ("دانیل انریکه سالواری"): a run of
+        // plain words that ends in a name-like word within three words
+        return if cx.lang == Lang::Fa { frequent_start(cx, k, units) } else { None };
     }
     let start = k;
     let mut m = k + 1;
@@ -264,14 +276,57 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
             m += 1; // a ZWNJ part of the same word
             continue;
         }
-        if words >= MAX_NAME || cx.kb_at[m].is_some() || !cx.name_like(m, false) {
+        if words >= MAX_NAME || cx.kb_at[m].is_some() || !cx.name_like(m, false) || (cx.lang == Lang::Fa && m + 1 < n && light_verb(&cx.tok(m + 1).norm)) {
             break;
         }
         m += 1;
         words += 1;
     }
+    // Persian: a one-word name only right after the title ("آقای X"), and not the nominal part
+    // of a light verb
+    if cx.lang == Lang::Fa && words == 1 && (units > 0 || (m < n && light_verb(&cx.tok(m).norm))) {
+        return None;
+    }
     let span = Span { start: cx.tok(start).span.start, end: cx.tok(m - 1).span.end };
     Some(unknown(cx.view, span, start..m, EntityType::Person, if words >= 2 { 0.7 } else { 0.55 }))
+}
+
+/// A plain word: an Arabic-script word that is no function word, title, light verb, known name
+/// or (Arabic) article word; it may be part of a name even when frequent.
+fn plain_word(cx: &Ctx, m: usize) -> bool {
+    let t = cx.tok(m);
+    t.kind == TokenKind::Word
+        && !cx.covered[m]
+        && cx.kb_at[m].is_none()
+        && !cx.stop(m)
+        && !is_suffix_token(t)
+        && !light_verb(&t.norm)
+        && !(cx.lang != Lang::Fa && t.norm.starts_with("ال"))
+        && !(cx.cues.phrases.starts_with(&t.norm) && cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, m, cx.lang, CueKind::Title).is_some())
+}
+
+fn frequent_start(cx: &Ctx, k: usize, units: usize) -> Option<Cand> {
+    let n = cx.view.tokens.len();
+    let mut m = k;
+    let mut words = 0;
+    let mut best = None;
+    while m < n && words < MAX_NAME && cx.one_line(k, m + 1) && plain_word(cx, m) {
+        if cx.lang == Lang::Fa && m + 1 < n && light_verb(&cx.tok(m + 1).norm) {
+            break;
+        }
+        m += 1;
+        while m < n && cx.tok(m).joined && cx.tok(m).kind == TokenKind::Word && !is_suffix_token(cx.tok(m)) {
+            m += 1;
+        }
+        words += 1;
+        if words >= 2 && cx.name_like(m - 1, false) {
+            best = Some(m);
+        }
+    }
+    let end = best?;
+    let _ = units;
+    let span = Span { start: cx.tok(k).span.start, end: cx.tok(end - 1).span.end };
+    Some(unknown(cx.view, span, k..end, EntityType::Person, 0.55))
 }
 
 fn before_title(cx: &Ctx, title: usize) -> Option<Cand> {
@@ -319,10 +374,17 @@ enum Last {
     Known,
 }
 
-/// The head at `head..head_end` with its modifiers; also whether the name ends with a known
-/// name behind the preposition ل ("... لمنظمة التعاون الإسلامي").
+/// The head at `head..head_end` with its modifiers; also whether the name is anchored: it ends
+/// with a known name behind the preposition ل ("... لمنظمة التعاون الإسلامي") or, for an event,
+/// with a place after في ("الإبادة الجماعية في سيريبنيتسا").
 fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: EntityType) -> Option<(Cand, bool)> {
     let n = cx.view.tokens.len();
+    // a plural head ("شرکت‌های", "سازمان‌های") is a common noun
+    if head_end < n && (is_suffix_token(cx.tok(head_end)) || matches!(cx.tok(head_end).norm.as_str(), "ها" | "هاي")) {
+        return None;
+    }
+    let atrocity = matches!(cx.tok(head_end - 1).norm.trim_start_matches("ال"), "اباده" | "مجزره" | "مذبحه" | "ماساه" | "كشتار" | "كشي");
+    let mut nationality_only = true;
     let mut k = head_end;
     let mut units = 0;
     let mut plain = 0;
@@ -339,6 +401,7 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
                 break;
             }
             ends_with_l = u.clitic && cx.tok(k).norm.starts_with('ل');
+            nationality_only &= u.etype == EntityType::Norp;
             k = u.end;
             units += 1;
             last = Last::Known;
@@ -349,6 +412,31 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
             continue;
         }
         let t = cx.tok(k);
+        // "الدول الأعضاء في منظمة التعاون الإسلامي"; an event "في" a known place ("الإبادة
+        // الجماعية في سريبرينيتسا"): the preposition and the known name end the chain
+        if cx.lang != Lang::Fa && t.norm == "في" && k + 1 < n && units > 0 && cx.one_line(k, k + 2) {
+            if let Some(u) = cx.kb_at[k + 1] {
+                let members = cx.tok(k - 1).norm == "الاعضاء" && matches!(u.etype, EntityType::Org | EntityType::Gpe | EntityType::Loc);
+                let event_place = atrocity && matches!(u.etype, EntityType::Gpe | EntityType::Loc);
+                if (members || event_place) && !u.clitic {
+                    k = u.end;
+                    last = Last::Known;
+                    seen_name = true;
+                    ends_with_l = event_place;
+                    break;
+                }
+            } else if atrocity && cx.name_like(k + 1, true) {
+                // a place the knowledge base does not know: "الإبادة الجماعية في سيريبنيتسا"
+                k += 2;
+                if k < n && cx.one_line(k - 1, k + 1) && cx.kb_at[k].is_none() && cx.tok(k).joined {
+                    k += 1;
+                }
+                last = Last::Known;
+                seen_name = true;
+                ends_with_l = true;
+                break;
+            }
+        }
         if t.kind != TokenKind::Word || cx.stop(k) {
             break;
         }
@@ -357,9 +445,10 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
                 k += 1;
                 continue;
             }
-            if plain >= 3 || (k + 1 < n && light_verb(&cx.tok(k + 1).norm)) || cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, k, cx.lang, CueKind::Title).is_some() {
+            if plain >= 3 || light_verb(&t.norm) || (k + 1 < n && light_verb(&cx.tok(k + 1).norm)) || cx.cues.is_given(&t.norm) || cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, k, cx.lang, CueKind::Title).is_some() {
                 break;
             }
+            nationality_only = false;
             plain += 1;
             units += 1;
             k += 1;
@@ -374,6 +463,7 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
             k += 1;
             units += 1;
             last = Last::Article;
+            nationality_only = false;
             continue;
         }
         if matches!(last, Last::Head | Last::Name) && cx.name_like(k, last == Last::Head) {
@@ -381,6 +471,7 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
             units += 1;
             last = Last::Name;
             seen_name = true;
+            nationality_only = false;
             continue;
         }
         // one construct-state word when an article word or a known name follows
@@ -397,6 +488,13 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
     }
     if etype == EntityType::Event && !seen_name {
         return None; // "مؤتمر الفيديو", "معرض الصور": a common noun, not a named event
+    }
+    if nationality_only && last == Last::Known {
+        return None; // "شركة يابانية", "شرکت ژاپنی": a common noun with a nationality
+    }
+    // Persian: one frequent modifier is a description ("سازمان مرکزی"), except for a ministry
+    if cx.lang == Lang::Fa && !seen_name && plain < 2 && !matches!(cx.tok(head).norm.as_str(), "وزارت" | "وزارتخانه") {
+        return None;
     }
     let span = Span { start: cx.tok(head).span.start + skip, end: cx.tok(k - 1).span.end };
     Some((composed(cx, span, head..k, etype, 0.6), last == Last::Known && ends_with_l))
@@ -509,9 +607,6 @@ fn article_head(cx: &Ctx, i: usize) -> Option<(usize, EntityType, u32)> {
     }
     let t = cx.tok(i);
     for r in t.readings(&cx.view.chars) {
-        if r.clitics.ends_with("لل") {
-            continue;
-        }
         let Some(rest) = r.form.strip_prefix("ال") else { continue };
         if rest.chars().count() < 3 {
             continue;
@@ -534,6 +629,13 @@ fn quoted_title(cx: &Ctx, after_head: usize, etype: EntityType) -> Option<Cand> 
     let mut q = after_head;
     while q < n && q < after_head + 2 && cx.article(q) && cx.kb_at[q].is_none() {
         q += 1;
+    }
+    // "... حول "X"", "... بعنوان "X""
+    if q < n && matches!(cx.tok(q).norm.as_str(), "حول" | "بعنوان" | "عنوان" | "تحت" | "با" | "به") {
+        q += 1;
+        if q < n && cx.tok(q).norm == "عنوان" {
+            q += 1;
+        }
     }
     if q + 2 >= n || !is_quote(&cx.tok(q).norm) || !cx.one_line(after_head - 1, q + 1) {
         return None;

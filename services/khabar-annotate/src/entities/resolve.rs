@@ -111,9 +111,10 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 
 /// Candidates from the NER model, with ids from their names.
 ///
-/// A model span adds something only where the knowledge base has no strong match: a span all of
-/// whose tokens are covered by knowledge-base matches is dropped (the knowledge base links and
-/// types it). An Arabic conjunction و/ف glued to the first word is left out of the span, and so
+/// A model span adds something only where the knowledge base has no match (`known`: the strong
+/// and the supported weak ones): a span all of whose tokens are covered by knowledge-base matches
+/// is dropped (the knowledge base links and types it), and so is one that contains a known place
+/// (for a place) or a known name of its own type. An Arabic conjunction و/ف glued to the first word is left out of the span, and so
 /// is a preposition ب/ل/ك when the rest is a knowledge-base name.
 pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> Vec<Cand> {
     let n = view.tokens.len();
@@ -126,6 +127,7 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         }
     }
     let tagger = models.get(view.lang);
+    let words: std::collections::HashSet<&str> = view.tokens.iter().map(|t| t.norm.as_str()).collect();
     let mut out = Vec::new();
     for s in tagger.tag_with_cues(view, &tcues) {
         if s.confidence < MODEL_MIN || s.span.is_empty() || s.tokens.is_empty() || s.tokens.clone().all(|k| covered[k]) {
@@ -148,10 +150,26 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
             continue;
         }
         let mut span = s.span;
-        let first = &view.tokens[s.tokens.start];
+        let mut toks = s.tokens.clone();
+        // no punctuation inside a name ("امام حسين(ع")
+        if let Some(p) = toks.clone().find(|&k| view.tokens[k].kind == crate::text::TokenKind::Punct) {
+            if p == toks.start {
+                continue;
+            }
+            toks.end = p;
+            span.end = view.tokens[p - 1].span.end;
+        }
+        let mut etype = s.etype;
+        // a head noun decides the type ("خیابان آزادی" is a facility, "بنك ..." an organisation)
+        if let Some((_, cue, _)) = cues.cue_at(&view.tokens, &view.chars, toks.start, view.lang, CueKind::Head) {
+            etype = cue.etype;
+        }
+        let first = &view.tokens[toks.start];
         if view.lang != crate::model::Lang::Fa && first.kind == crate::text::TokenKind::Word && span.start == first.span.start && !cues.is_given(&first.norm) {
             for r in first.readings(&view.chars).iter().skip(1) {
-                let conj = matches!(r.clitics.as_str(), "و" | "ف");
+                // a conjunction only when the rest is a word of its own ("وميلوش" with "ميلوش"
+                // elsewhere), not the start of a name ("فونيس")
+                let conj = matches!(r.clitics.as_str(), "و" | "ف") && (cues.is_given(&r.form) || words.contains(r.form.as_str()));
                 if r.form.chars().count() >= 3 && (conj || kb.key(&r.form).is_some() || cues.is_common(&r.form, view.lang)) {
                     span.start = first.span.start + r.skip;
                     break;
@@ -169,7 +187,7 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         if s.tokens.len() == 1 && key.strip_suffix('ا').is_some_and(|w| cues.is_common(w, view.lang)) {
             continue;
         }
-        out.push(Cand { span, toks: s.tokens.clone(), etype: s.etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
+        out.push(Cand { span, toks, etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
     }
     out
 }
