@@ -70,6 +70,7 @@ const T_JOINED: u32 = 61;
 const T_CUE_W: u32 = 62; // cue class of -1 with the word itself
 const T_KB: u32 = 70; // + offset (-1..=1) => 70..=72
 const T_CLUSTER: u32 = 80; // + 4 * granularity + offset (-1..=1)
+const T_GAZ: u32 = 95; // + offset (-1..=1) => 95..=97
 
 /// Cue classes of a word (bit flags).
 pub mod cue {
@@ -145,12 +146,13 @@ const FA_NAME_PART: &[&str] = &["بن", "ابن", "ابو", "عبد", "زاده"
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     cues: HashMap<u64, u8>,
+    lang: Lang,
 }
 
 impl Lexicon {
     /// The built-in cue lists of `lang` (Arabic lists for `Und`).
     pub fn builtin(lang: Lang) -> Lexicon {
-        let mut lex = Lexicon::default();
+        let mut lex = Lexicon { lang, ..Lexicon::default() };
         let sets: [(&[&str], u8); 5] = if lang == Lang::Fa {
             [(FA_TITLES, cue::TITLE), (FA_SAY, cue::SAY), (FA_ORG, cue::ORG_HEAD), (FA_LOC, cue::LOC_HEAD), (FA_NAME_PART, cue::NAME_PART)]
         } else {
@@ -191,6 +193,44 @@ pub fn cluster_key(norm: &str) -> u32 {
     (hash_str(norm) >> 32) as u32
 }
 
+/// Names seen in the training data: the [`name_key`] of a name to the types it was seen with
+/// (bit k for type k).
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    pub map: HashMap<u64, u8>,
+}
+
+/// Longest name in a [`Gazetteer`], in tokens.
+pub const GAZ_MAX: usize = 6;
+
+/// The key of a name given the hashes of its tokens' forms (the first one without proclitics,
+/// see [`core_form`]).
+#[inline]
+pub fn name_key(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0x6a09_e667_f3bc_c908, mix)
+}
+
+/// The forms of a token under which a name starting with it is compared: the normalised form,
+/// then for Arabic the form without an attached proclitic (و ف ب ك before the article, or one
+/// of و ف ب ل ك before a word without it: "وطارق" → "طارق"; since names can start with those
+/// letters too, "بغداد" gives "بغداد" and "غداد", and "وبغداد" gives "وبغداد" and "بغداد").
+pub fn core_forms(view: &TextView, ti: usize, lang: Lang) -> Vec<String> {
+    let t = &view.tokens[ti];
+    let mut out = vec![t.norm.clone()];
+    if lang != Lang::Fa && t.kind == TokenKind::Word {
+        let skip = super::proclitic_skip(view, ti);
+        if skip > 0 {
+            out.push(normalize(&crate::model::Span { start: t.span.start + skip, end: t.span.end }.text(&view.chars)));
+        } else {
+            let r = t.readings(&view.chars);
+            if let Some(r) = r.iter().skip(1).find(|r| r.clitics.chars().count() == 1 && !r.form.starts_with("ال")) {
+                out.push(r.form.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Number of cluster granularities.
 pub const CLUSTER_LEVELS: usize = 3;
 
@@ -210,6 +250,10 @@ pub(crate) struct WordInfo {
     joined: bool,
     cluster: Option<[u16; CLUSTER_LEVELS]>,
     kb: u64,
+    /// Hashes of the forms under which a name starting here is compared (see [`core_forms`]).
+    core: [u64; 2],
+    /// Gazetteer match covering the token: hash of (B/I, types, length).
+    gaz: u64,
 }
 
 fn shape_of(kind: TokenKind, orig: &[char], norm_len: usize) -> u64 {
@@ -253,8 +297,9 @@ fn shape_of(kind: TokenKind, orig: &[char], norm_len: usize) -> u64 {
 }
 
 /// Per-token information of a whole text, computed once and shared by its sentences.
-pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &Lexicon, clusters: &Clusters, cues: &[TokenCue]) -> Vec<WordInfo> {
+pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &Lexicon, clusters: &Clusters, gaz: &Gazetteer, cues: &[TokenCue]) -> Vec<WordInfo> {
     let mut out = Vec::with_capacity(range.len());
+    let r0 = range.start;
     for ti in range {
         let t = &view.tokens[ti];
         let orig = &view.chars[t.span.start as usize..t.span.end as usize];
@@ -302,8 +347,39 @@ pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &L
                 info.kb = hash_str(&format!("{}{}", ty.as_str(), if c.kb_begin { "B" } else { "I" }));
             }
         }
+        if !gaz.map.is_empty() {
+            let forms = core_forms(view, ti, lex.lang);
+            info.core = [hash_str(&forms[0]), forms.get(1).map_or(0, |f| hash_str(f))];
+        }
         out.push(info);
     }
+    if !gaz.map.is_empty() {
+        let n = out.len();
+        let mut i = 0;
+        while i < n {
+            let mut hit = None;
+            'len: for len in (1..=GAZ_MAX.min(n - i)).rev() {
+                for &c in out[i].core.iter().filter(|c| **c != 0) {
+                    let k = name_key(std::iter::once(c).chain(out[i + 1..i + len].iter().map(|x| x.norm)));
+                    if let Some(&bits) = gaz.map.get(&k) {
+                        hit = Some((len, bits));
+                        break 'len;
+                    }
+                }
+            }
+            match hit {
+                Some((len, bits)) => {
+                    for j in i..i + len {
+                        let v = (((j == i) as u64) << 16) | ((bits as u64) << 4) | len.min(4) as u64;
+                        out[j].gaz = hash_str(&v.to_string()) | 1;
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    let _ = r0;
     out
 }
 
@@ -381,6 +457,13 @@ pub(crate) fn token_features(w: &[WordInfo], i: usize, out: &mut Vec<u32>) {
         if let Some(x) = at(ii + d) {
             if x.kb != 0 {
                 out.push(key(T_KB + (d + 1) as u32, x.kb));
+            }
+        }
+    }
+    for d in -1..=1isize {
+        if let Some(x) = at(ii + d) {
+            if x.gaz != 0 {
+                out.push(key(T_GAZ + (d + 1) as u32, x.gaz));
             }
         }
     }

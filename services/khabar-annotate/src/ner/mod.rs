@@ -33,7 +33,7 @@ use std::sync::OnceLock;
 use crate::model::{EntityType, Lang, Span};
 use crate::text::{TextView, TokenKind};
 
-pub use features::{Clusters, Lexicon};
+pub use features::{Clusters, Gazetteer, Lexicon};
 pub use weights::{Model, ModelError};
 
 /// One entity found by the labeller.
@@ -62,6 +62,9 @@ pub struct TokenCue {
 pub struct Tagger {
     model: Model,
     lex: Lexicon,
+    /// Label propagation: after tagging, other occurrences of a found name in the same text get
+    /// its type too (see [`Tagger::tag_with_cues`]). On when the model file says so.
+    pub propagate: bool,
 }
 
 /// Reusable buffers for tagging one sentence.
@@ -75,7 +78,8 @@ impl Tagger {
     /// A labeller with the built-in cue lists of the model's language.
     pub fn new(model: Model) -> Tagger {
         let lex = Lexicon::builtin(model.lang());
-        Tagger { model, lex }
+        let propagate = model.propagate;
+        Tagger { model, lex, propagate }
     }
 
     /// Reads a model file.
@@ -106,11 +110,19 @@ impl Tagger {
 
     /// Like [`Tagger::tag`], with knowledge-base cues: `cues` is empty or has one entry per token
     /// of `view`.
+    ///
+    /// With [`Tagger::propagate`], a name found with confidence at least 0.5 is also found at its
+    /// other occurrences in the text that no mention covers (same words, the first one compared
+    /// without proclitics; single words of at least three letters), with half the confidence.
     pub fn tag_with_cues(&self, view: &TextView, cues: &[TokenCue]) -> Vec<NerSpan> {
         let mut out = Vec::new();
         let mut scratch = Scratch::default();
-        for r in sentence_ranges(view) {
-            self.tag_range(view, r, cues, &mut scratch, &mut out);
+        let ranges = sentence_ranges(view);
+        for r in &ranges {
+            self.tag_range(view, r.clone(), cues, &mut scratch, &mut out);
+        }
+        if self.propagate && !out.is_empty() {
+            out = propagate(view, &ranges, out, self.model.lang);
         }
         out
     }
@@ -125,7 +137,7 @@ impl Tagger {
     /// Emission scores of the tokens `range` (`n * n_labels`, row by row).
     fn emissions(&self, view: &TextView, range: Range<usize>, cues: &[TokenCue], s: &mut Scratch) {
         let l = self.model.n_labels();
-        let infos = features::word_infos(view, range.clone(), &self.lex, &self.model.clusters, cues);
+        let infos = features::word_infos(view, range.clone(), &self.lex, &self.model.clusters, &self.model.gazetteer, cues);
         s.em.clear();
         s.em.resize(infos.len() * l, 0.0);
         for i in 0..infos.len() {
@@ -193,6 +205,83 @@ impl Tagger {
             i = j;
         }
     }
+}
+
+fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, lang: Lang) -> Vec<NerSpan> {
+    use std::collections::HashMap;
+    const MAX: usize = 6;
+    // name -> (type, votes, confidence)
+    let mut names: HashMap<Vec<String>, HashMap<EntityType, (usize, f32)>> = HashMap::new();
+    let mut covered = vec![false; view.tokens.len()];
+    for s in &spans {
+        for i in s.tokens.clone() {
+            covered[i] = true;
+        }
+        if s.confidence < 0.5 || s.tokens.len() > MAX {
+            continue;
+        }
+        for first in features::core_forms(view, s.tokens.start, lang) {
+            let key: Vec<String> = std::iter::once(first).chain(s.tokens.clone().skip(1).map(|i| view.tokens[i].norm.clone())).collect();
+            if key.len() == 1 && key[0].chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                continue;
+            }
+            let e = names.entry(key).or_default().entry(s.etype).or_insert((0, 0.0));
+            e.0 += 1;
+            e.1 = e.1.max(s.confidence);
+        }
+    }
+    if names.is_empty() {
+        return spans;
+    }
+    let best: HashMap<Vec<String>, (EntityType, f32)> = names
+        .into_iter()
+        .map(|(k, v)| {
+            let (t, (_, c)) = v.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0))).unwrap();
+            (k, (t, c))
+        })
+        .collect();
+    let mut added = Vec::new();
+    for r in ranges {
+        let mut i = r.start;
+        while i < r.end {
+            if covered[i] {
+                i += 1;
+                continue;
+            }
+            let mut hit = None;
+            for len in (1..=MAX.min(r.end - i)).rev() {
+                if (i..i + len).any(|j| covered[j]) {
+                    continue;
+                }
+                let rest: Vec<String> = (i + 1..i + len).map(|j| view.tokens[j].norm.clone()).collect();
+                let found = features::core_forms(view, i, lang).into_iter().find_map(|first| {
+                    let key: Vec<String> = std::iter::once(first).chain(rest.iter().cloned()).collect();
+                    best.get(&key).copied()
+                });
+                if let Some((t, c)) = found {
+                    hit = Some((len, t, c));
+                    break;
+                }
+            }
+            if let Some((len, etype, c)) = hit {
+                let skip = if lang == Lang::Fa { 0 } else { proclitic_skip(view, i) };
+                added.push(NerSpan {
+                    span: Span { start: view.tokens[i].span.start + skip, end: view.tokens[i + len - 1].span.end },
+                    tokens: i..i + len,
+                    etype,
+                    confidence: c * 0.5,
+                });
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if !added.is_empty() {
+        spans.extend(added);
+        spans.sort_by_key(|s| s.tokens.start);
+    }
+    spans
 }
 
 /// Code points of proclitics (و ف ب ك, or و/ف followed by ب ك) attached before the article ال

@@ -40,7 +40,7 @@ fn synthetic_examples() -> Vec<Example> {
             let g: Vec<&str> = tags.iter().map(|s| s.as_str()).collect();
             let pr = train::project(&t, &g, Lang::Ar, &TYPES);
             for (r, labels) in pr.sentences {
-                out.push(train::example(&pr.view, r, labels, &lex, &clusters, &[]));
+                out.push(train::example(&pr.view, r, labels, &lex, &clusters, &Gazetteer::default(), &[]));
             }
         }
     }
@@ -48,7 +48,7 @@ fn synthetic_examples() -> Vec<Example> {
 }
 
 fn train_tiny(seed: u64) -> Model {
-    let mut t = Trainer::new(Lang::Ar, &TYPES, synthetic_examples(), Clusters::default(), &TrainOptions::default());
+    let mut t = Trainer::new(Lang::Ar, &TYPES, synthetic_examples(), Clusters::default(), Gazetteer::default(), &TrainOptions::default());
     let mut rng = SplitMix64(seed);
     for _ in 0..5 {
         t.epoch(&mut rng);
@@ -141,4 +141,74 @@ fn sentences_are_tagged_separately() {
     assert_eq!(r.len(), 3);
     assert_eq!(r.last().unwrap().end, v.tokens.len());
     assert!(sentence_ranges(&TextView::new("", None)).is_empty());
+}
+
+#[test]
+fn model_round_trips_with_clusters_names_and_flags() {
+    let mut m = train_tiny(2);
+    m.gazetteer.map.insert(0xdead_beef_1234, 0b101);
+    m.gazetteer.map.insert(7, 0b010);
+    m.clusters.map.insert(features::cluster_key("بغداد"), [3, 25, 201]);
+    m.propagate = true;
+    m.set_temperature(3.0);
+    let bytes = m.to_bytes();
+    let back = Model::from_bytes(&bytes).unwrap();
+    assert_eq!(back.gazetteer.map, m.gazetteer.map);
+    assert_eq!(back.clusters.map, m.clusters.map);
+    assert!(back.propagate);
+    assert_eq!(back.temperature(), 3.0);
+    assert_eq!(back.to_bytes(), bytes);
+}
+
+#[test]
+fn propagation_tags_other_occurrences() {
+    let text = "قال الرئيس يوسف كريم إن\nوصل ويوسف كريم أمس مع سامي\nيوسف";
+    let v = TextView::new(text, Some(Lang::Ar));
+    let ranges = sentence_ranges(&v);
+    let found = vec![
+        NerSpan { span: v.tokens[2].span, tokens: 2..4, etype: EntityType::Person, confidence: 0.9 },
+        NerSpan { span: v.tokens[9].span, tokens: 9..10, etype: EntityType::Person, confidence: 0.3 },
+    ];
+    let out = super::propagate(&v, &ranges, found.clone(), Lang::Ar);
+    assert_eq!(out.len(), 3, "{out:?}");
+    let added = &out[1];
+    assert_eq!(v.text_of(added.span), "ويوسف كريم", "a plain proclitic stays in the span");
+    assert_eq!((added.tokens.clone(), added.etype, added.confidence), (6..8, EntityType::Person, 0.45));
+    // "سامي" had too low a confidence to spread; the lone "يوسف" is not the name "يوسف كريم"
+    assert_eq!(out[2], found[1]);
+}
+
+#[test]
+fn gazetteer_names_are_matched_without_proclitics() {
+    let v = TextView::new("زار وبغداد ثم بغداد", Some(Lang::Ar));
+    let keys = train::ngram_keys(&v, 0..v.tokens.len(), Lang::Ar);
+    let k = |i: usize| -> std::collections::BTreeSet<u64> { keys.iter().filter(|(s, l, _)| *s == i && *l == 1).map(|x| x.2).collect() };
+    assert!(k(1).intersection(&k(3)).count() == 1, "وبغداد and بغداد share the key of بغداد");
+    let names = train::sentence_names(&keys, &[0, 5, 0, 5]);
+    assert_eq!(names.len(), 4);
+    assert!(names.iter().all(|n| n.1 == 2));
+}
+
+#[test]
+fn embedded_models_load_and_find_names() {
+    let m = Models::embedded();
+    assert_eq!((m.ar.lang(), m.fa.lang()), (Lang::Ar, Lang::Fa));
+    assert!(m.ar.model().n_features() > 10_000 && m.fa.model().n_features() > 10_000);
+    let found = |text: &str, lang: Lang| -> Vec<(String, EntityType)> {
+        let v = TextView::new(text, Some(lang));
+        let spans = m.tag(&v);
+        for s in &spans {
+            assert!(s.confidence > 0.0 && s.confidence <= 1.0);
+            assert!(v.tokens[s.tokens.start].span.start <= s.span.start && s.span.end == v.tokens[s.tokens.end - 1].span.end);
+        }
+        spans.iter().map(|s| (v.text_of(s.span), s.etype)).collect()
+    };
+    let ar = found("وقال الرئيس المصري محمد حسني مبارك في القاهرة إن الأمم المتحدة ستعقد اجتماعا في جنيف .", Lang::Ar);
+    eprintln!("{ar:?}");
+    let fa = found("به گزارش خبرگزاری فارس ، حسن روحانی رئیس جمهور ایران در تهران گفت که سازمان ملل متحد باید اقدام کند .", Lang::Fa);
+    eprintln!("{fa:?}");
+    assert!(ar.contains(&("محمد حسني مبارك".to_string(), EntityType::Person)), "{ar:?}");
+    assert!(ar.contains(&("القاهرة".to_string(), EntityType::Loc)), "{ar:?}");
+    assert!(fa.contains(&("حسن روحانی".to_string(), EntityType::Person)), "{fa:?}");
+    assert!(fa.contains(&("تهران".to_string(), EntityType::Loc)), "{fa:?}");
 }

@@ -12,7 +12,7 @@ use crate::model::Lang;
 use crate::text::{TextView, TokenKind};
 
 use super::decode;
-use super::features::{self, Clusters, Lexicon};
+use super::features::{self, Clusters, Gazetteer, Lexicon};
 use super::weights::Model;
 use super::TokenCue;
 
@@ -118,6 +118,63 @@ pub fn project(tokens: &[&str], tags: &[&str], lang: Lang, types: &[&str]) -> Pr
     Projected { view, sentences }
 }
 
+/// Name keys ([`features::name_key`]) of every token n-gram of the tokens `range`, up to
+/// [`features::GAZ_MAX`] tokens: `(start, length, key)`.
+/// (Several keys per n-gram when its first token has several [`features::core_forms`].)
+pub fn ngram_keys(view: &TextView, range: Range<usize>, lang: Lang) -> Vec<(usize, usize, u64)> {
+    let core: Vec<Vec<u64>> = range.clone().map(|i| features::core_forms(view, i, lang).iter().map(|f| features::hash_str(f)).collect()).collect();
+    let norm: Vec<u64> = range.clone().map(|i| features::hash_str(&view.tokens[i].norm)).collect();
+    let mut out = Vec::new();
+    for i in 0..core.len() {
+        for len in 1..=features::GAZ_MAX.min(core.len() - i) {
+            for &c in &core[i] {
+                out.push((i, len, features::name_key(std::iter::once(c).chain(norm[i + 1..i + len].iter().copied()))));
+            }
+        }
+    }
+    out
+}
+
+/// The names of a labelled sentence: `(key, type index)` of every entity of at most
+/// [`features::GAZ_MAX`] tokens.
+pub fn sentence_names(keys: &[(usize, usize, u64)], labels: &[u8]) -> Vec<(u64, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        if labels[i] % 2 == 1 {
+            let mut j = i + 1;
+            while j < labels.len() && labels[j] == labels[i] + 1 {
+                j += 1;
+            }
+            for &(_, _, k) in keys.iter().filter(|(s, l, _)| *s == i && *l == j - i) {
+                out.push((k, (labels[i] as usize - 1) / 2));
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A gazetteer of `names`, keeping a name only when at least `min_ratio` of its occurrences
+/// (`occurrences`: how often each token sequence occurs in the training text) are tagged as a
+/// name.
+pub fn gazetteer<'a>(names: impl Iterator<Item = &'a (u64, usize)>, occurrences: &HashMap<u64, u32>, min_ratio: f32) -> Gazetteer {
+    let mut counts: HashMap<u64, (u32, u8)> = HashMap::new();
+    for &(k, t) in names {
+        let e = counts.entry(k).or_insert((0, 0));
+        e.0 += 1;
+        e.1 |= 1 << t;
+    }
+    let map = counts
+        .into_iter()
+        .filter(|(k, (n, _))| *n as f32 >= min_ratio * occurrences.get(k).copied().unwrap_or(*n) as f32)
+        .map(|(k, (_, bits))| (k, bits))
+        .collect();
+    Gazetteer { map }
+}
+
 /// One training sentence: feature keys of every token and gold labels.
 #[derive(Debug, Clone, Default)]
 pub struct Example {
@@ -128,8 +185,8 @@ pub struct Example {
 }
 
 /// Extracts the features of the tokens `range` of `view` with gold `labels`.
-pub fn example(view: &TextView, range: Range<usize>, labels: Vec<u8>, lex: &Lexicon, clusters: &Clusters, cues: &[TokenCue]) -> Example {
-    let infos = features::word_infos(view, range, lex, clusters, cues);
+pub fn example(view: &TextView, range: Range<usize>, labels: Vec<u8>, lex: &Lexicon, clusters: &Clusters, gaz: &Gazetteer, cues: &[TokenCue]) -> Example {
+    let infos = features::word_infos(view, range, lex, clusters, gaz, cues);
     let mut ex = Example { offsets: vec![0], gold: labels, ..Example::default() };
     for i in 0..infos.len() {
         features::token_features(&infos, i, &mut ex.feats);
@@ -207,6 +264,7 @@ pub struct Trainer {
     /// Updates made so far (the averaging clock).
     c: f64,
     clusters: Clusters,
+    gazetteer: Gazetteer,
 }
 
 /// What one epoch did.
@@ -220,7 +278,7 @@ pub struct EpochStats {
 
 impl Trainer {
     /// Interns the features of `examples`.
-    pub fn new(lang: Lang, types: &[&str], examples: Vec<Example>, clusters: Clusters, opts: &TrainOptions) -> Trainer {
+    pub fn new(lang: Lang, types: &[&str], examples: Vec<Example>, clusters: Clusters, gazetteer: Gazetteer, opts: &TrainOptions) -> Trainer {
         let l = 1 + 2 * types.len();
         let mut counts: IdMap = IdMap::default();
         for ex in &examples {
@@ -266,6 +324,7 @@ impl Trainer {
             tu: vec![0.0; nt],
             c: 1.0,
             clusters,
+            gazetteer,
         }
     }
 
@@ -361,7 +420,7 @@ impl Trainer {
             .map(|(i, &k)| (k, (0..l).map(|y| avg(self.w[i * l + y], self.u[i * l + y])).collect()))
             .collect();
         let t: Vec<f32> = self.tw.iter().zip(&self.tu).map(|(&w, &u)| avg(w, u)).collect();
-        Model::from_weights(
+        let mut m = Model::from_weights(
             self.lang,
             self.types.clone(),
             feats,
@@ -370,6 +429,8 @@ impl Trainer {
             t[l * l + l..].to_vec(),
             prune,
             self.clusters.clone(),
-        )
+        );
+        m.gazetteer = self.gazetteer.clone();
+        m
     }
 }

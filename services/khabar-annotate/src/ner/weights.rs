@@ -3,16 +3,17 @@
 //!
 //! File layout: the magic `KNER`, a format byte, then a DEFLATE (zlib) stream of:
 //! feature version (u32), language code, entity type names, weight scale, confidence
-//! temperature, transition/start/end scores (f32), the sorted feature keys (delta varints), the
-//! weights label by label (zigzag varints of i16), and the word clusters (sorted word hashes as
-//! delta varints plus their ids). Everything is little-endian.
+//! temperature, the propagation flag (u8), transition/start/end scores (f32), the sorted feature keys (delta varints), the
+//! weights label by label (zigzag varints of i16), the word clusters (sorted word hashes as
+//! delta varints plus their ids) and the gazetteer (sorted name keys as delta varints plus a
+//! type byte each). Everything is little-endian.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::Lang;
 
-use super::features::{Clusters, CLUSTER_LEVELS, FEATURE_VERSION};
+use super::features::{Clusters, Gazetteer, CLUSTER_LEVELS, FEATURE_VERSION};
 
 const MAGIC: &[u8; 4] = b"KNER";
 const FORMAT: u8 = 1;
@@ -50,6 +51,8 @@ pub struct Model {
     pub(crate) scale: f32,
     /// Temperature applied to scores when computing confidences.
     pub(crate) temperature: f32,
+    /// Whether taggers built from this model propagate names to their other occurrences.
+    pub propagate: bool,
     /// `trans[prev * L + next]`.
     pub(crate) trans: Vec<f32>,
     pub(crate) start: Vec<f32>,
@@ -62,6 +65,8 @@ pub struct Model {
     table: Vec<(u32, u32)>,
     shift: u32,
     pub(crate) clusters: Clusters,
+    /// Names seen in the training data.
+    pub gazetteer: Gazetteer,
 }
 
 impl fmt::Debug for Model {
@@ -126,7 +131,7 @@ impl Model {
             keys.push(k);
             weights.extend(w.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16));
         }
-        let mut m = Model { lang, types, scale, temperature: 1.0, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters };
+        let mut m = Model { lang, types, scale, temperature: 1.0, propagate: false, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters, gazetteer: Gazetteer::default() };
         m.build_table();
         m
     }
@@ -201,6 +206,7 @@ impl Model {
         }
         put_f32(&mut p, self.scale);
         put_f32(&mut p, self.temperature);
+        p.push(self.propagate as u8);
         for &x in self.trans.iter().chain(&self.start).chain(&self.end) {
             put_f32(&mut p, x);
         }
@@ -230,6 +236,15 @@ impl Model {
                 put_var(&mut p, ids[g] as u64);
             }
         }
+        let mut names: Vec<(&u64, &u8)> = self.gazetteer.map.iter().collect();
+        names.sort();
+        put_u32(&mut p, names.len() as u32);
+        let mut prev = 0u64;
+        for (k, _) in &names {
+            put_var(&mut p, **k - prev);
+            prev = **k;
+        }
+        p.extend(names.iter().map(|(_, v)| **v));
         let mut out = Vec::with_capacity(p.len() / 2);
         out.extend_from_slice(MAGIC);
         out.push(FORMAT);
@@ -265,6 +280,7 @@ impl Model {
         }
         let scale = r.f32()?;
         let temperature = r.f32()?;
+        let propagate = r.u8()? != 0;
         let mut fl = |n: usize| -> Result<Vec<f32>, ModelError> { (0..n).map(|_| r.f32()).collect() };
         let trans = fl(l * l)?;
         let start = fl(l)?;
@@ -299,10 +315,20 @@ impl Model {
         }
         let mut map = HashMap::with_capacity(nw);
         map.extend(hashes.into_iter().zip(ids));
+        let nn = r.u32()? as usize;
+        let mut gkeys = Vec::with_capacity(nn);
+        let mut prev = 0u64;
+        for _ in 0..nn {
+            prev = prev.checked_add(r.var()?).ok_or(ModelError::Corrupt("name key"))?;
+            gkeys.push(prev);
+        }
+        let gvals = r.take(nn)?;
+        let mut gmap = HashMap::with_capacity(nn);
+        gmap.extend(gkeys.into_iter().zip(gvals.iter().copied()));
         if r.at != p.len() {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
-        let mut m = Model { lang, types, scale, temperature, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters: Clusters { map } };
+        let mut m = Model { lang, types, scale, temperature, propagate, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters: Clusters { map }, gazetteer: Gazetteer { map: gmap } };
         m.build_table();
         Ok(m)
     }
