@@ -47,8 +47,15 @@ fn main() {
         }
         Some("bench") => {
             let t0 = Instant::now();
+            let _ = khabar_annotate::kb::Kb::embedded();
+            let t_kb = t0.elapsed();
+            let _ = khabar_annotate::entities::Cues::embedded();
+            let t_cues = t0.elapsed() - t_kb;
+            let _ = khabar_annotate::entities::trained_models();
+            let t_ner = t0.elapsed() - t_kb - t_cues;
             let a = Annotator::new();
             let init = t0.elapsed();
+            println!("knowledge base {:.1} ms, cue lists {:.1} ms, NER models {:.1} ms", t_kb.as_secs_f64() * 1e3, t_cues.as_secs_f64() * 1e3, t_ner.as_secs_f64() * 1e3);
             let mut texts = Vec::new();
             for f in &args[2..] {
                 for line in std::fs::read_to_string(f).unwrap().lines() {
@@ -67,6 +74,16 @@ fn main() {
             }
             let secs = t1.elapsed().as_secs_f64();
             println!("Annotator::new(): {:.1} ms", init.as_secs_f64() * 1e3);
+            // the entity stage alone, with and without the NER model, on prepared views
+            let views: Vec<_> = texts.iter().map(|t| khabar_annotate::text::TextView::new(t, None)).collect();
+            let full = khabar_annotate::entities::EntityStage::embedded();
+            let no_model = khabar_annotate::entities::EntityStage { ner: None, ..full };
+            for (name, st) in [("entities (knowledge base + patterns + coreference)", no_model), ("entities with the NER model", full)] {
+                let t = Instant::now();
+                let n: usize = views.iter().map(|v| st.run(v).0.len()).sum();
+                let s = t.elapsed().as_secs_f64();
+                println!("{name}: {n} mentions, {:.2} s, {:.2} MB/s", s, bytes as f64 / 1e6 / s);
+            }
             println!("{} docs, {:.1} MB, {} mentions, {:.2} s, {:.2} MB/s", texts.len(), bytes as f64 / 1e6, mentions, secs, bytes as f64 / 1e6 / secs);
         }
         _ => eprintln!("usage: entity_dump probe [ar|fa] | seeds DIR OUT.json | bench FILE.jsonl..."),

@@ -210,7 +210,9 @@ impl Kb {
         }
         let by_id = entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i as u32)).collect();
         // every entity's own keys, and which entities a key names
-        let own: Vec<HashSet<String>> = entities.iter().map(|e| e.forms().filter(|(l, _)| *l != "en").map(|(_, f)| match_key(f)).collect()).collect();
+        // every form's key, computed once: (language, acronym, key)
+        let form_keys: Vec<Vec<(&str, bool, String)>> = entities.iter().map(|e| e.forms().map(|(l, f)| (l, l == "en" && is_acronym(f), match_key(f))).collect()).collect();
+        let own: Vec<HashSet<String>> = form_keys.iter().map(|v| v.iter().filter(|(l, _, _)| *l != "en").map(|(_, _, k)| k.clone()).collect()).collect();
         let mut named_by: HashMap<&str, Vec<u32>> = HashMap::new();
         for (i, keys) in own.iter().enumerate() {
             for k in keys {
@@ -249,9 +251,8 @@ impl Kb {
         for (i, e) in entities.iter().enumerate() {
             let weak: HashSet<String> = e.weak.iter().map(|w| match_key(w)).collect();
             let mut seen: HashSet<(String, Variant)> = HashSet::new();
-            for (lang, form) in e.forms() {
-                let acronym = lang == "en" && is_acronym(form);
-                let key = match_key(form);
+            for (lang, acronym, key) in &form_keys[i] {
+                let (lang, acronym, key) = (*lang, *acronym, key.clone());
                 if key.chars().count() < 2 {
                     continue;
                 }
