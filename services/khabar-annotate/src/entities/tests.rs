@@ -188,3 +188,28 @@ mod props {
         }
     }
 }
+
+#[test]
+fn persian_endings_are_outside_the_span() {
+    let f = found("در باکوی زیبا و تهران را دید", Lang::Fa);
+    assert!(has(&f, "باکو", "baku"), "{f:?}");
+    assert!(has(&f, "تهران", "tehran"), "{f:?}");
+}
+
+#[test]
+fn annotator_entity_api() {
+    let a = crate::Annotator::new();
+    let k = a.entity_info("karabakh").expect("karabakh");
+    assert_eq!(k.etype, EntityType::Gpe);
+    assert!(k.aliases.iter().any(|x| x == "ناغورنو كاراباخ"));
+    assert!(a.entity_info("no_such_entity").is_none());
+    for q in ["قره باغ", "قره‌باغ", "كاراباخ", "ناغورنو كاراباخ"] {
+        assert_eq!(a.search_entities(q, None, 3).first().map(|e| e.id.as_str()), Some("karabakh"), "{q}");
+    }
+    assert!(a.search_entities("قره باغ", Some(EntityType::Person), 3).is_empty());
+    let ann = a.annotate(&crate::Input { text: "باكو، 4 يوليو، أذرتاج. التقى الرئيس إلهام علييف في قاراباغ.", lang_hint: None, publish_date: None });
+    assert!(ann.mentions.iter().any(|m| m.entity.as_deref() == Some("karabakh")));
+    for m in &ann.mentions {
+        assert!(m.entity.as_deref().is_some_and(|id| id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')));
+    }
+}
