@@ -218,17 +218,23 @@ pub fn core_forms(view: &TextView, ti: usize, lang: Lang) -> Vec<String> {
     let t = &view.tokens[ti];
     let mut out = vec![t.norm.clone()];
     if lang != Lang::Fa && t.kind == TokenKind::Word {
-        let skip = super::proclitic_skip(view, ti);
-        if skip > 0 {
-            out.push(normalize(&crate::model::Span { start: t.span.start + skip, end: t.span.end }.text(&view.chars)));
-        } else {
-            let r = t.readings(&view.chars);
-            if let Some(r) = r.iter().skip(1).find(|r| r.clitics.chars().count() == 1 && !r.form.starts_with("ال")) {
-                out.push(r.form.clone());
-            }
+        if let Some(f) = core_alt(&t.readings(&view.chars)) {
+            out.push(f.to_string());
         }
     }
     out
+}
+
+/// The second form of [`core_forms`], from a word's readings.
+fn core_alt(readings: &[crate::text::Reading]) -> Option<&str> {
+    let art = readings
+        .iter()
+        .filter(|r| !r.clitics.is_empty() && !r.clitics.ends_with("لل") && r.form.starts_with("ال") && r.form.chars().count() >= 4)
+        .max_by_key(|r| r.skip);
+    match art {
+        Some(r) => Some(&r.form),
+        None => readings.iter().skip(1).find(|r| r.clitics.chars().count() == 1 && !r.form.starts_with("ال")).map(|r| r.form.as_str()),
+    }
 }
 
 /// Number of cluster granularities.
@@ -322,8 +328,14 @@ pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &L
         let mut cue = lex.get(info.norm);
         info.stem = info.norm;
         info.clitic = 0;
+        if !gaz.map.is_empty() {
+            info.core = [info.norm, 0];
+        }
         if t.kind == TokenKind::Word {
             let readings = t.readings(&view.chars);
+            if !gaz.map.is_empty() && lex.lang != Lang::Fa {
+                info.core[1] = core_alt(&readings).map_or(0, hash_str);
+            }
             for (j, r) in readings.iter().enumerate().skip(1).take(3) {
                 let h = hash_str(&r.form);
                 info.reads[j - 1] = h;
@@ -346,10 +358,6 @@ pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &L
             if let Some(ty) = c.kb_type {
                 info.kb = hash_str(&format!("{}{}", ty.as_str(), if c.kb_begin { "B" } else { "I" }));
             }
-        }
-        if !gaz.map.is_empty() {
-            let forms = core_forms(view, ti, lex.lang);
-            info.core = [hash_str(&forms[0]), forms.get(1).map_or(0, |f| hash_str(f))];
         }
         out.push(info);
     }

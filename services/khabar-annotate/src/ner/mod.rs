@@ -209,9 +209,19 @@ impl Tagger {
 
 fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, lang: Lang) -> Vec<NerSpan> {
     use std::collections::HashMap;
+    use features::{hash_str, name_key};
     const MAX: usize = 6;
-    // name -> (type, votes, confidence)
-    let mut names: HashMap<Vec<String>, HashMap<EntityType, (usize, f32)>> = HashMap::new();
+    let norms: Vec<u64> = view.tokens.iter().map(|t| hash_str(&t.norm)).collect();
+    // the first-token forms, computed lazily (readings are not free)
+    let mut cores: Vec<Option<[u64; 2]>> = vec![None; view.tokens.len()];
+    let mut core_of = |i: usize| -> [u64; 2] {
+        *cores[i].get_or_insert_with(|| {
+            let f = features::core_forms(view, i, lang);
+            [hash_str(&f[0]), f.get(1).map_or(0, |x| hash_str(x))]
+        })
+    };
+    // name key -> type -> (votes, best confidence)
+    let mut names: HashMap<u64, HashMap<EntityType, (usize, f32)>> = HashMap::new();
     let mut covered = vec![false; view.tokens.len()];
     for s in &spans {
         for i in s.tokens.clone() {
@@ -220,11 +230,11 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
         if s.confidence < 0.5 || s.tokens.len() > MAX {
             continue;
         }
-        for first in features::core_forms(view, s.tokens.start, lang) {
-            let key: Vec<String> = std::iter::once(first).chain(s.tokens.clone().skip(1).map(|i| view.tokens[i].norm.clone())).collect();
-            if key.len() == 1 && key[0].chars().filter(|c| c.is_alphabetic()).count() < 3 {
-                continue;
-            }
+        if s.tokens.len() == 1 && view.tokens[s.tokens.start].norm.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+            continue;
+        }
+        for c in core_of(s.tokens.start).into_iter().filter(|c| *c != 0) {
+            let key = name_key(std::iter::once(c).chain(s.tokens.clone().skip(1).map(|i| norms[i])));
             let e = names.entry(key).or_default().entry(s.etype).or_insert((0, 0.0));
             e.0 += 1;
             e.1 = e.1.max(s.confidence);
@@ -233,7 +243,7 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
     if names.is_empty() {
         return spans;
     }
-    let best: HashMap<Vec<String>, (EntityType, f32)> = names
+    let best: HashMap<u64, (EntityType, f32)> = names
         .into_iter()
         .map(|(k, v)| {
             let (t, (_, c)) = v.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0))).unwrap();
@@ -249,18 +259,18 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
                 continue;
             }
             let mut hit = None;
-            for len in (1..=MAX.min(r.end - i)).rev() {
+            'len: for len in (1..=MAX.min(r.end - i)).rev() {
                 if (i..i + len).any(|j| covered[j]) {
                     continue;
                 }
-                let rest: Vec<String> = (i + 1..i + len).map(|j| view.tokens[j].norm.clone()).collect();
-                let found = features::core_forms(view, i, lang).into_iter().find_map(|first| {
-                    let key: Vec<String> = std::iter::once(first).chain(rest.iter().cloned()).collect();
-                    best.get(&key).copied()
-                });
-                if let Some((t, c)) = found {
-                    hit = Some((len, t, c));
-                    break;
+                if len == 1 && view.tokens[i].norm.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                    continue;
+                }
+                for c in core_of(i).into_iter().filter(|c| *c != 0) {
+                    if let Some(&(t, conf)) = best.get(&name_key(std::iter::once(c).chain(norms[i + 1..i + len].iter().copied()))) {
+                        hit = Some((len, t, conf));
+                        break 'len;
+                    }
                 }
             }
             if let Some((len, etype, c)) = hit {
