@@ -46,7 +46,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use khabar_annotate::model::{EntityType, Lang};
 use khabar_annotate::ner::cluster;
-use khabar_annotate::ner::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES};
+use khabar_annotate::ner::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES, TYPES_MISC};
 use khabar_annotate::ner::{Clusters, Gazetteer, Lexicon, Model, NerSpan, Tagger};
 use khabar_annotate::text::TextView;
 
@@ -87,6 +87,9 @@ pub struct TrainNerArgs {
     /// Keep a name in the gazetteer when at least this share of its occurrences are tagged.
     #[arg(long, default_value_t = 0.3)]
     pub gazetteer_ratio: f32,
+    /// Also learn MISC (names of no kept type), which is never returned.
+    #[arg(long)]
+    pub misc: bool,
     /// Turn on label propagation (other occurrences of a found name in the same text).
     #[arg(long)]
     pub propagate: bool,
@@ -347,7 +350,7 @@ fn report(sc: &Scores) -> String {
 /// the names of the other folds (contiguous blocks of sentences), so that the model learns how
 /// far to trust a name it has seen elsewhere, not one it is being taught right now; `folds` = 0
 /// turns the gazetteer off.
-pub fn examples(sents: &[Sentence], lang: Lang, lex: &Lexicon, clusters: &Clusters, folds: usize, min_ratio: f32) -> (Vec<Example>, Gazetteer) {
+pub fn examples(sents: &[Sentence], lang: Lang, types: &[&str], lex: &Lexicon, clusters: &Clusters, folds: usize, min_ratio: f32) -> (Vec<Example>, Gazetteer) {
     use std::collections::HashMap;
     struct Unit {
         sent: usize,
@@ -362,7 +365,7 @@ pub fn examples(sents: &[Sentence], lang: Lang, lex: &Lexicon, clusters: &Cluste
     for (si, s) in sents.iter().enumerate() {
         let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
         let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
-        let p = train::project(&toks, &tags, lang, &TYPES);
+        let p = train::project(&toks, &tags, lang, types);
         for (r, labels) in &p.sentences {
             let mut names = Vec::new();
             if folds > 0 {
@@ -429,13 +432,13 @@ fn unlabeled_sentences(paths: &[PathBuf], lang: Lang) -> Result<Vec<Vec<String>>
 }
 
 /// Mean negative log-likelihood of the gold labels under the model's marginals at `temp`.
-fn label_nll(tagger: &Tagger, sents: &[Sentence], lang: Lang, temp: f32) -> f64 {
+fn label_nll(tagger: &Tagger, sents: &[Sentence], lang: Lang, types: &[&str], temp: f32) -> f64 {
     let (mut nll, mut n) = (0f64, 0usize);
     let l = tagger.model().n_labels();
     for s in sents {
         let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
         let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
-        let p = train::project(&toks, &tags, lang, &TYPES);
+        let p = train::project(&toks, &tags, lang, types);
         for (r, labels) in p.sentences {
             let m = tagger.marginals(&p.view, r, temp);
             for (i, &y) in labels.iter().enumerate() {
@@ -512,9 +515,10 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         c
     };
     let opts = TrainOptions { min_count: args.min_count };
-    let (train_examples, gaz) = examples(&train_sents, lang, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
+    let types: &[&str] = if args.misc { &TYPES_MISC } else { &TYPES };
+    let (train_examples, gaz) = examples(&train_sents, lang, types, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
     eprintln!("gazetteer: {} names", gaz.map.len());
-    let mut trainer = Trainer::new(lang, &TYPES, train_examples, clusters.clone(), gaz, &opts);
+    let mut trainer = Trainer::new(lang, types, train_examples, clusters.clone(), gaz, &opts);
     eprintln!("{} training sentences after re-tokenisation, {} features ({:.1}s)", trainer.n_examples(), trainer.n_features(), t0.elapsed().as_secs_f64());
     let mut rng = SplitMix64(args.seed);
     let mut best: Option<(f64, usize, Model, Scores)> = None;
@@ -554,7 +558,7 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         let tagger = Tagger::new(model.clone());
         let mut bt = (f64::INFINITY, 1.0f32);
         for t in [0.5f32, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0] {
-            let nll = label_nll(&tagger, &dev_sents, lang, t);
+            let nll = label_nll(&tagger, &dev_sents, lang, types, t);
             if nll < bt.0 {
                 bt = (nll, t);
             }
@@ -565,8 +569,8 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
     if args.r#final && !dev_sents.is_empty() {
         let mut all = train_sents.clone();
         all.extend(dev_sents.iter().cloned());
-        let (ex, gaz) = examples(&all, lang, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
-        let mut t = Trainer::new(lang, &TYPES, ex, clusters.clone(), gaz, &opts);
+        let (ex, gaz) = examples(&all, lang, types, &lex, &clusters, args.gazetteer_folds, args.gazetteer_ratio);
+        let mut t = Trainer::new(lang, types, ex, clusters.clone(), gaz, &opts);
         let mut rng = SplitMix64(args.seed);
         for _ in 0..epoch {
             t.epoch(&mut rng);

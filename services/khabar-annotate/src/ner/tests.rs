@@ -129,7 +129,7 @@ fn projection_restarts_entities_cut_by_a_sentence_break() {
 fn conlleval_chunks() {
     let t = |s: &str| train::parse_tag(s);
     let tags: Vec<_> = ["B-PER", "I-PER", "I-LOC", "O", "I-ORG", "B-ORG", "B-MISC", "I-MISC"].iter().map(|s| t(s)).collect();
-    assert_eq!(train::chunks(&tags), [("PER", 0, 2), ("LOC", 2, 3), ("ORG", 4, 5), ("ORG", 5, 6)]);
+    assert_eq!(train::chunks(&tags), [("PER", 0, 2), ("LOC", 2, 3), ("ORG", 4, 5), ("ORG", 5, 6), ("MISC", 6, 8)]);
     assert_eq!(t("B-GPE"), ('B', Some("LOC")));
     assert_eq!(t("I--ORG"), ('O', None));
 }

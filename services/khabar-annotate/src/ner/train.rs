@@ -19,14 +19,20 @@ use super::TokenCue;
 /// Entity types the shipped models learn, in label order.
 pub const TYPES: [&str; 3] = ["PER", "ORG", "LOC"];
 
-/// Maps a corpus type name to a learnt type: PER/PERS/PERSON, ORG/ORGANIZATION, and
-/// LOC/GPE/FAC/LOCATION (folded to LOC). Everything else (MISC, dates, numbers, events...) is
-/// not learnt.
+/// Entity types with MISC (names that are none of the three: ANERcorp MISC, AQMAR MIS0-3,
+/// Wojood NORP/EVENT/LAW/PRODUCT/LANGUAGE). MISC is learnt so that such names are not forced
+/// into O; the labeller never returns it.
+pub const TYPES_MISC: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
+
+/// Maps a corpus type name to a learnt type: PER/PERS/PERSON, ORG/ORGANIZATION,
+/// LOC/GPE/FAC/LOCATION (folded to LOC), and the MISC family (see [`TYPES_MISC`]). Dates,
+/// numbers, occupations and the like are not learnt.
 pub fn corpus_type(t: &str) -> Option<&'static str> {
     match t.to_ascii_uppercase().as_str() {
         "PER" | "PERS" | "PERSON" => Some("PER"),
         "ORG" | "ORGANIZATION" => Some("ORG"),
         "LOC" | "GPE" | "FAC" | "LOCATION" => Some("LOC"),
+        "MISC" | "MIS" | "MIS0" | "MIS1" | "MIS2" | "MIS3" | "NORP" | "EVENT" | "LAW" | "PRODUCT" | "LANGUAGE" => Some("MISC"),
         _ => None,
     }
 }
