@@ -57,7 +57,8 @@ struct IngestArgs {
     #[arg(long, env = "KHABAR_SERVER")]
     server: Option<String>,
     /// Annotate here and write into this store directory (fails if a server holds it).
-    #[arg(long, env = "KHABAR_DB")]
+    /// Deliberately not read from KHABAR_DB: the target must be chosen on the command line.
+    #[arg(long)]
     db: Option<PathBuf>,
     /// Annotating threads with --db (default: number of cores).
     #[arg(long)]
