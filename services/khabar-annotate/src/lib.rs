@@ -24,8 +24,10 @@ pub mod time;
 
 pub use model::*;
 
-/// Version of the annotator; stored with every document so that re-annotation can be detected.
-pub const ANNOTATOR_VERSION: &str = concat!("khabar-annotate/", env!("CARGO_PKG_VERSION"));
+/// Version of the annotator: the crate version plus a fingerprint of its sources, knowledge base,
+/// lexicons and models (see build.rs). Stored with every document, so that re-ingesting a document
+/// annotated by another annotator re-annotates it.
+pub const ANNOTATOR_VERSION: &str = concat!("khabar-annotate/", env!("CARGO_PKG_VERSION"), "+", env!("KHABAR_ANNOTATOR_FINGERPRINT"));
 
 /// One text to annotate, with what the caller knows about it.
 #[derive(Debug, Clone, Copy, Default)]
