@@ -576,27 +576,77 @@ fn after_known(cx: &Ctx, u: KbUnit) -> Option<Cand> {
 }
 
 /// "الدورة العاشرة لمؤتمر القمة الإسلامي", "چهاردهمین نشست ...": a session noun, an ordinal and a
-/// known event or organisation name one numbered instance (EVENT). Persian puts the ordinal first.
+/// known event or organisation (or an organisation or event head with its complements: "الدورة
+/// الثانية والثلاثين للمؤتمر الإسلامي لوزراء الخارجية") name one numbered instance (EVENT).
+/// Persian puts the ordinal first. Without an ordinal, a session noun with an adjective and a
+/// known organisation ("الاجتماع التنسيقي لوزراء خارجية منظمة التعاون الإسلامي") names one
+/// meeting series (EVENT).
 fn numbered_session(cx: &Ctx, i: usize, e: usize, skip: u32) -> Option<Cand> {
-    let (start, after) = if cx.lang == Lang::Fa {
+    let n = cx.view.tokens.len();
+    let (start, after, ordinal) = if cx.lang == Lang::Fa {
         let o = i.checked_sub(1)?;
         ordinal_at(cx, o).filter(|&x| x == i)?;
-        (o, e)
+        (o, e, true)
     } else {
         // at most two adjectives between: "الاجتماع السنوي السادس عشر"
         let mut o = e;
-        while o < e + 2 && o < cx.view.tokens.len() && cx.article(o) && cx.kb_at[o].is_none() && ordinal_at(cx, o).is_none() {
+        while o < e + 2 && o < n && cx.article(o) && cx.kb_at[o].is_none() && ordinal_at(cx, o).is_none() {
             o += 1;
         }
-        (i, ordinal_at(cx, o)?)
+        match ordinal_at(cx, o) {
+            Some(mut x) => {
+                // compound ordinals: "الثانية والثلاثين"
+                while let Some(y) = ordinal_at(cx, x).filter(|_| cx.tok(x).kind == TokenKind::Word) {
+                    x = y;
+                }
+                (i, x, true)
+            }
+            None if o > e && cx.nisba(o - 1) => (i, o, false),
+            None => return None,
+        }
     };
-    let u = cx.kb_at.get(after).copied().flatten()?;
-    if !matches!(u.etype, EntityType::Event | EntityType::Org) || !cx.one_line(start, u.end) {
+    let (end, known) = tail(cx, after)?;
+    if (!known && !ordinal) || !cx.one_line(start, end) {
         return None;
     }
     let skip = if start == i { skip } else { 0 };
-    let span = Span { start: cx.tok(start).span.start + skip, end: u.span_end };
-    Some(composed(cx, span, start..u.end, EntityType::Event, 0.7))
+    let span = Span { start: cx.tok(start).span.start + skip, end: cx.tok(end - 1).span.end };
+    Some(composed(cx, span, start..end, EntityType::Event, 0.7))
+}
+
+/// What a session is of, from token `k`: a known organisation or event, possibly behind
+/// construct words with ل ("لوزراء خارجية منظمة ..."), or else an organisation or event head
+/// with the article and its article complements ("للمؤتمر الإسلامي لوزراء الخارجية"). The token
+/// after it, and whether it ends in a known name.
+fn tail(cx: &Ctx, k: usize) -> Option<(usize, bool)> {
+    let n = cx.view.tokens.len();
+    if k >= n {
+        return None;
+    }
+    let head = cx.lang != Lang::Fa && cx.kb_at[k].is_none() && article_head(cx, k).is_some();
+    let mut j = if head { k + 1 } else { k };
+    let mut steps = 0;
+    while j < n && steps < 4 && cx.one_line(k, j + 1) {
+        if let Some(u) = cx.kb_at[j] {
+            return matches!(u.etype, EntityType::Org | EntityType::Event).then_some((u.end, true));
+        }
+        let t = cx.tok(j);
+        if t.kind != TokenKind::Word || cx.stop(j) {
+            break;
+        }
+        let construct = t.norm.strip_prefix('ل').is_some_and(|r| cx.cues.is_common(r, cx.lang)) || cx.common(j);
+        if cx.article(j) || construct {
+            j += 1;
+            steps += 1;
+            continue;
+        }
+        break;
+    }
+    if head && j >= k + 2 {
+        // the head's complements: article words and "ل" + construct word + article word
+        return Some((j, false));
+    }
+    None
 }
 
 /// An organisation, facility or event head written with the article ("الاتحاد", "المؤتمر"):
