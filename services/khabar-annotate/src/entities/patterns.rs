@@ -361,8 +361,15 @@ fn before_title(cx: &Ctx, title: usize) -> Option<Cand> {
     Some(unknown(cx.view, span, s..e, EntityType::Person, 0.6))
 }
 
+/// Frequent Persian past participles.
+const PARTICIPLES: &[&str] = &["كشته", "گفته", "داده", "كرده", "شده", "رفته", "امده", "گرفته", "نوشته", "خواسته", "دانسته", "برده", "اورده", "رسيده", "ديده", "زده", "افتاده", "گذشته", "بسته", "شكسته", "ساخته", "انداخته", "پرداخته", "فرستاده", "نموده", "بوده"];
+
 /// Persian light verbs and auxiliaries: the word before one is its nominal part, not a modifier.
 fn light_verb(norm: &str) -> bool {
+    // a frequent past participle ("کشته", "گفته", "داده") is a verb form too
+    if norm.chars().count() >= 4 && (norm.ends_with("ته") || norm.ends_with("ده")) && PARTICIPLES.contains(&norm) {
+        return true;
+    }
     matches!(norm, "كرد" | "كرده" | "كند" | "كنند" | "كردند" | "شد" | "شده" | "شود" | "شدند" | "داد" | "داده" | "دهد" | "دارد" | "است" | "بود" | "گرفت" | "نمود" | "ميكند" | "مي" | "نمي" | "خواهد" | "گفت")
 }
 
