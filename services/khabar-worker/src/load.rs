@@ -34,6 +34,11 @@ pub struct LoadArgs {
     /// Weights of the request kinds: get, get_full, list_docs, list_events, list_entities, search, analyze, health.
     #[arg(long, default_value = "get=40,list_events=20,list_docs=10,list_entities=10,search=10,analyze=10")]
     pub mix: String,
+    /// Open loop: send this many requests per second in total, spread over the clients, and
+    /// measure latency from each request's scheduled time (no coordinated omission). Without it,
+    /// each client sends its next request as soon as the previous one is answered (closed loop).
+    #[arg(long)]
+    pub rate: Option<f64>,
     /// Per-request deadline in milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub deadline_ms: u64,
@@ -216,15 +221,25 @@ pub async fn run(a: &LoadArgs) -> anyhow::Result<()> {
         let ch = channels[client % channels.len()].clone();
         let (corpus, schedule, budget) = (corpus.clone(), schedule.clone(), budget.clone());
         let deadline = Duration::from_millis(a.deadline_ms);
+        // open loop: this client's interval, phase-shifted so clients do not fire together
+        let interval = a.rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(a.clients.max(1) as f64 / r));
+        let first = started + interval.map_or(Duration::ZERO, |iv| iv.mul_f64(client as f64 / a.clients.max(1) as f64));
         tasks.push(tokio::spawn(async move {
             let mut stats: BTreeMap<Kind, Stats> = BTreeMap::new();
             let mut i = client * 7919;
+            let mut scheduled = first;
             while Instant::now() < stop_at {
+                if interval.is_some() {
+                    tokio::time::sleep_until(scheduled.into()).await;
+                }
                 if budget.fetch_update(std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed, |b| b.checked_sub(1)).is_err() {
                     break;
                 }
                 let kind = schedule[i % schedule.len()];
-                let t = Instant::now();
+                let t = if interval.is_some() { scheduled } else { Instant::now() };
+                if let Some(iv) = interval {
+                    scheduled += iv;
+                }
                 let r = one(kind, i, &ch, &corpus, deadline).await;
                 let s = stats.entry(kind).or_default();
                 match r {
@@ -269,7 +284,7 @@ pub async fn run(a: &LoadArgs) -> anyhow::Result<()> {
         }));
     }
     let report = serde_json::json!({
-        "clients": a.clients, "connections": a.connections, "seconds": (elapsed * 100.0).round() / 100.0,
+        "clients": a.clients, "connections": a.connections, "rate": a.rate, "seconds": (elapsed * 100.0).round() / 100.0,
         "total_qps": (ok_total as f64 / elapsed * 10.0).round() / 10.0, "ok": ok_total, "errors": err_total,
         "server_peak_rss_mib": rss.map(|k| k / 1024),
         "ingest_during_load": ingest_summary.as_ref().map(|s| s.report()),
@@ -278,10 +293,12 @@ pub async fn run(a: &LoadArgs) -> anyhow::Result<()> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("{} clients on {} connections for {:.1}s: {} ok ({:.0} req/s), {} errors", a.clients, a.connections, elapsed, ok_total, ok_total as f64 / elapsed, err_total);
+        let mode = a.rate.map_or("closed loop".to_string(), |r| format!("open loop at {r} req/s"));
+        println!("{} clients on {} connections, {mode}, {:.1}s: {} ok ({:.0} req/s), {} errors", a.clients, a.connections, elapsed, ok_total, ok_total as f64 / elapsed, err_total);
         println!("{:<24} {:>8} {:>9} {:>9} {:>9}  errors", "rpc", "ok", "req/s", "p50 ms", "p99 ms");
         for r in report["rpcs"].as_array().into_iter().flatten() {
-            println!("{:<24} {:>8} {:>9} {:>9} {:>9}  {}", r["rpc"].as_str().unwrap_or(""), r["ok"], r["qps"], r["p50_ms"], r["p99_ms"], r["errors"]);
+            let f = |k: &str| r[k].as_f64().unwrap_or(0.0);
+            println!("{:<24} {:>8} {:>9.1} {:>9.2} {:>9.2}  {}", r["rpc"].as_str().unwrap_or(""), r["ok"], f("qps"), f("p50_ms"), f("p99_ms"), r["errors"]);
         }
         if let Some(k) = rss {
             println!("server peak RSS: {} MiB", k / 1024);
