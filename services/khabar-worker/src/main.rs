@@ -76,6 +76,10 @@ struct IngestArgs {
     /// durable (after the server's or the store's flush): what survives a crash.
     #[arg(long)]
     ack_file: Option<PathBuf>,
+    /// Prefix every given id (JSON Lines `id`, file stem) with this, e.g. "fars-", so that
+    /// sources numbering their articles from 0 do not overwrite each other.
+    #[arg(long, default_value = "")]
+    id_prefix: String,
     /// With --db: flush the store and acknowledge every this many documents.
     #[arg(long, default_value_t = 1000)]
     flush_every: usize,
@@ -100,7 +104,15 @@ fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
     for s in &skipped {
         tracing::info!(file = %s.display(), "skipped (not .txt or .jsonl)");
     }
-    let items = source::read_inputs(inputs, a.max_document_bytes);
+    let prefix = a.id_prefix.clone();
+    let items = source::read_inputs(inputs, a.max_document_bytes).map(move |mut item| {
+        if let Ok(doc) = &mut item.doc
+            && !prefix.is_empty()
+        {
+            doc.id = doc.id.take().map(|id| format!("{prefix}{id}"));
+        }
+        item
+    });
     let pb = progress_bar();
     let show = |s: &local::Summary| {
         pb.set_message(format!("{} documents ({} failed), {:.1} docs/s", s.documents(), s.failed, s.documents() as f64 / s.elapsed.as_secs_f64().max(1e-3)));

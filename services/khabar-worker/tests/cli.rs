@@ -41,6 +41,13 @@ fn ingest_db_reports_bad_lines_goes_on_and_is_idempotent() {
 
     let re = worker().args(["reindex", "--db"]).arg(&db).output().unwrap();
     assert!(String::from_utf8_lossy(&re.stdout).contains("reindexed 7 documents"));
+
+    // the same JSON Lines under a prefix are new documents, not new versions
+    let pre = worker().args(["ingest", "--id-prefix", "src2-", "--db"]).arg(&db).arg(&jsonl).output().unwrap();
+    assert!(String::from_utf8_lossy(&pre.stdout).contains("2 created, 0 unchanged, 0 updated"), "{}", String::from_utf8_lossy(&pre.stdout));
+    let store = khabar_store::Store::open(&db).unwrap();
+    assert!(store.get_document("src2-a-1").unwrap().is_some());
+    assert!(store.get_document("src2-4").unwrap().is_some());
 }
 
 #[test]
