@@ -10,9 +10,11 @@
 //! - [`model`]: the output types;
 //! - [`kb`]: the knowledge base (`kb/kb.jsonl`) and its name automaton;
 //! - [`entities`]: entity mentions and canonical ids (matching, overlap policy, types, coreference);
-//! - [`ner`]: the trained sequence labeller (Entities II).
+//! - [`ner`]: the trained sequence labeller (Entities II);
+//! - [`events`]: typed events with arguments, realis and a deterministic id (`events::key`).
 
 pub mod entities;
+pub mod events;
 pub mod kb;
 pub mod lexicon;
 pub mod model;
@@ -81,7 +83,7 @@ impl Annotator {
                 d.place_entity = mentions.iter().find(|m| d.span.contains(&m.span) && matches!(m.etype, EntityType::Gpe | EntityType::Loc)).and_then(|m| m.entity.clone());
             }
         }
-        Annotations {
+        let mut ann = Annotations {
             mentions,
             entities,
             annotator_version: ANNOTATOR_VERSION.to_string(),
@@ -89,7 +91,9 @@ impl Annotator {
             sentences: view.sentences.clone(),
             zones: view.zones.clone(),
             ..text_layer
-        }
+        };
+        ann.events = events::extract(&view, &ann, input.publish_date.or(ann.publish_date.as_deref()));
+        ann
     }
 }
 
