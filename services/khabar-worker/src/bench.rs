@@ -1,12 +1,16 @@
 //! `khabar-worker bench`: end-to-end ingest benchmark on real articles. Reports annotation-only
 //! and ingest (annotate + store) throughput with one thread and with all cores, the ingest /
-//! annotation ratio, the store size on disk against the raw text, and the peak RSS.
+//! annotation ratio, the share of each stage (annotation stages through
+//! [`Annotator::annotate_probed`], plus the store write), the store size on disk against the raw
+//! text, and the peak RSS.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use khabar_annotate::{Annotator, Input};
+use std::time::Duration;
+
+use khabar_annotate::{Annotator, Input, Stage};
 
 use crate::local::{ingest_local, LocalOptions};
 use crate::pipeline::{self, RawDocument};
@@ -68,6 +72,56 @@ fn annotate_all(annotator: &Annotator, docs: &[RawDocument], threads: usize) -> 
     t.elapsed().as_secs_f64()
 }
 
+/// Time spent per stage: the annotation stages, then the store write (index `Stage::ALL.len()`).
+type StageTimes = [Duration; STAGES];
+const STAGES: usize = Stage::ALL.len() + 1;
+
+fn stage_names() -> Vec<&'static str> {
+    Stage::ALL.iter().map(|s| s.name()).chain(std::iter::once("store_write")).collect()
+}
+
+/// Annotates (probed) and stores every document into `store` with `threads` threads; returns
+/// the time spent per stage summed over the threads, and the wall-clock seconds.
+fn profile_all(annotator: &Annotator, docs: &[RawDocument], threads: usize, store: &khabar_store::Store) -> anyhow::Result<(StageTimes, f64)> {
+    let next = AtomicUsize::new(0);
+    let t = Instant::now();
+    let per_thread: Vec<anyhow::Result<StageTimes>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| -> anyhow::Result<StageTimes> {
+                    let mut spent = [Duration::ZERO; STAGES];
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(d) = docs.get(i) else { return Ok(spent) };
+                        let doc = pipeline::prepare(d.clone(), pipeline::DEFAULT_MAX_DOCUMENT_BYTES)?;
+                        let date = (!doc.given.publish_date.is_empty()).then_some(doc.given.publish_date.as_str());
+                        let mut last = Instant::now();
+                        let annotations = annotator.annotate_probed(&Input { text: &doc.text, lang_hint: None, publish_date: date }, &mut |st: Stage| {
+                            let now = Instant::now();
+                            spent[st as usize] += now - last;
+                            last = now;
+                        });
+                        let new = khabar_store::NewDocument { id: doc.id, text: doc.text, given: doc.given, annotations, now_ms: pipeline::now_ms() };
+                        store.put_document(&new)?;
+                        spent[Stage::ALL.len()] += last.elapsed();
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("bench thread panicked")).collect()
+    });
+    let f = Instant::now();
+    store.flush()?;
+    let mut total = [Duration::ZERO; STAGES];
+    total[Stage::ALL.len()] += f.elapsed();
+    for p in per_thread {
+        for (t, x) in total.iter_mut().zip(p?) {
+            *t += x;
+        }
+    }
+    Ok((total, t.elapsed().as_secs_f64()))
+}
+
 /// Runs the benchmark.
 pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     let (inputs, _) = source::expand(&a.paths)?;
@@ -98,6 +152,16 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         let ingest_secs = t.elapsed().as_secs_f64();
         drop(store);
         let disk = dir_size(&dir.join("db"));
+        // the stage shares, from a separate probed run into another fresh store
+        let ptmp = tempfile::tempdir()?;
+        let pstore = khabar_store::Store::open(&ptmp.path().join("db"))?;
+        let (spent, _) = profile_all(&annotator, &docs, th.max(1), &pstore)?;
+        drop(pstore);
+        let total: f64 = spent.iter().map(|d| d.as_secs_f64()).sum::<f64>().max(1e-9);
+        let shares: serde_json::Map<String, serde_json::Value> =
+            stage_names().into_iter().zip(spent).map(|(n, d)| (n.to_string(), serde_json::json!(((d.as_secs_f64() / total) * 1000.0).round() / 10.0))).collect();
+        let ms_per_doc: serde_json::Map<String, serde_json::Value> =
+            stage_names().into_iter().zip(spent).map(|(n, d)| (n.to_string(), serde_json::json!(((d.as_secs_f64() * 1000.0 / docs.len() as f64) * 1000.0).round() / 1000.0))).collect();
         rows.push(serde_json::json!({
             "threads": th,
             "annotate_docs_per_s": (docs.len() as f64 / secs).round(),
@@ -110,6 +174,8 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
             "failed": sum.failed,
             "entity_mentions": sum.entity_mentions,
             "events": sum.events,
+            "stage_share_percent": shares,
+            "stage_ms_per_doc": ms_per_doc,
         }));
     }
     let report = serde_json::json!({
@@ -130,6 +196,19 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
                 "{:>7} {:>12} {:>12} {:>12} {:>12} {:>10} {:>12}",
                 r["threads"], r["annotate_docs_per_s"], r["annotate_mb_per_s"], r["ingest_docs_per_s"], r["ingest_mb_per_s"], r["ingest_vs_annotate"], r["store_vs_raw_text"]
             );
+        }
+        println!("stage shares (% of time summed over threads; ms per document per thread in brackets):");
+        print!("{:>7}", "threads");
+        for n in stage_names() {
+            print!(" {n:>18}");
+        }
+        println!();
+        for r in report["runs"].as_array().into_iter().flatten() {
+            print!("{:>7}", r["threads"]);
+            for n in stage_names() {
+                print!(" {:>18}", format!("{:.1}% ({:.2})", r["stage_share_percent"][n].as_f64().unwrap_or(0.0), r["stage_ms_per_doc"][n].as_f64().unwrap_or(0.0)));
+            }
+            println!();
         }
         if let Some(m) = peak_rss_mib() {
             println!("peak RSS {m} MiB");

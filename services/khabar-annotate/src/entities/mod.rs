@@ -35,6 +35,7 @@ use crate::kb::Kb;
 use crate::model::{EntityInfo, EntityType, Mention, Origin, Span};
 use crate::ner;
 use crate::text::TextView;
+use crate::Stage;
 
 pub use cues::Cues;
 
@@ -189,12 +190,25 @@ impl EntityStage {
 
     /// Mentions (text order) and the entities they reference (sorted by id).
     pub fn run(&self, view: &TextView) -> (Vec<Mention>, Vec<EntityInfo>) {
-        let cands = self.candidates(view);
-        self.output(view, &cands)
+        self.run_probed(view, &mut |_| {})
+    }
+
+    /// [`EntityStage::run`], calling `mark` at the end of each piece of work with its stage
+    /// ([`Stage::Entities`] for matching, resolution, patterns, coreference and output,
+    /// [`Stage::Ner`] for the sequence labeller and its candidates), for profiling.
+    pub fn run_probed(&self, view: &TextView, mark: &mut impl FnMut(Stage)) -> (Vec<Mention>, Vec<EntityInfo>) {
+        let cands = self.candidates_probed(view, mark);
+        let out = self.output(view, &cands);
+        mark(Stage::Entities);
+        out
     }
 
     /// The chosen candidates, in text order.
     pub fn candidates(&self, view: &TextView) -> Vec<Cand> {
+        self.candidates_probed(view, &mut |_| {})
+    }
+
+    fn candidates_probed(&self, view: &TextView, mark: &mut impl FnMut(Stage)) -> Vec<Cand> {
         let hits = matcher::kb_hits(view, self.kb);
         let (strong, weak) = resolve::kb_candidates(self.kb, self.cues, &hits);
         let strong = select(strong);
@@ -218,7 +232,9 @@ impl EntityStage {
         all.extend(found);
         if let Some(models) = self.ner {
             let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
+            mark(Stage::Entities);
             all.extend(resolve::model_candidates(self.kb, self.cues, view, models, &known));
+            mark(Stage::Ner);
         }
         all.extend(strong);
         let mut chosen = select(all);

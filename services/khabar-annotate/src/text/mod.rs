@@ -12,6 +12,7 @@ pub use normalize::{normalize, NormView};
 pub use token::{tokenize, Reading, SuffixReading, Token, TokenKind};
 
 use crate::model::{Lang, Span, Zone};
+use crate::Stage;
 
 /// A text prepared for annotation.
 #[derive(Debug, Clone)]
@@ -36,6 +37,13 @@ const ZONE_LANG_MIN_LETTERS: usize = 60;
 impl TextView {
     /// Prepares `text`; `lang_hint` overrides language identification.
     pub fn new(text: &str, lang_hint: Option<Lang>) -> TextView {
+        TextView::new_probed(text, lang_hint, &mut |_| {})
+    }
+
+    /// [`TextView::new`], calling `mark` at the end of each piece of work with the stage it
+    /// belongs to ([`Stage::Text`] for tokens, sentences and zones, [`Stage::LangId`] for the
+    /// language checks), for profiling; see [`crate::Annotator::annotate_probed`].
+    pub fn new_probed(text: &str, lang_hint: Option<Lang>, mark: &mut impl FnMut(Stage)) -> TextView {
         let chars: Vec<char> = text.chars().collect();
         let mut tokens = tokenize(&chars);
         let sentences = segment::split_sentences(&chars, &tokens);
@@ -46,12 +54,15 @@ impl TextView {
             }
             t.sentence = s as u32;
         }
+        mark(Stage::Text);
         let lang = match lang_hint {
             Some(l) if l != Lang::Und => l,
             _ => lang::detect(&chars, &tokens),
         };
+        mark(Stage::LangId);
         let zoning = zones::detect(&chars, &tokens, lang);
         let mut zones = zoning.zones;
+        mark(Stage::Text);
         // a zone in another language than the document (a quoted Persian passage in Arabic)
         if lang != Lang::Und {
             for z in zones.iter_mut() {
@@ -71,6 +82,7 @@ impl TextView {
                 }
             }
         }
+        mark(Stage::LangId);
         TextView { chars, lang, tokens, sentences, zones, dateline: zoning.dateline }
     }
 
