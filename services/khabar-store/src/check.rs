@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::keys::{self, prefix_end, DERIVED};
 use crate::kv::{Kv, MemKv};
-use crate::records::{decode, DocBody, DocMeta};
+use crate::records::{decode, decode_body, DocBody, DocMeta};
 use crate::write::{apply, DocState};
 use crate::{Store, StoreError};
 
@@ -54,7 +54,7 @@ impl Store {
             for (k, v) in batch {
                 let id = String::from_utf8_lossy(&k[2..]).to_string();
                 let doc = decode::<DocMeta>(&v, "document").and_then(|m| match self.kv.get(&keys::body(&id))? {
-                    Some(b) => Ok((m, decode::<DocBody>(&b, "document body")?)),
+                    Some(b) => Ok((m, decode_body(&b)?)),
                     None => Err(StoreError::Corrupt(format!("document {id} has no body"))),
                 });
                 f(&id, doc)?;

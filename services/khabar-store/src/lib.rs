@@ -233,7 +233,7 @@ impl Store {
                 return Ok(());
             }
             let old_body: Option<DocBody> = match (&old_meta, tx.get(&bkey)?) {
-                (Some(_), Some(b)) => Some(records::decode(&b, "document body")?),
+                (Some(_), Some(b)) => Some(records::decode_body(&b)?),
                 _ => None,
             };
             let meta = doc.meta(old_meta.as_ref().map_or(doc.now_ms, |m| m.create_time_ms));
@@ -244,7 +244,7 @@ impl Store {
             let new_state = write::DocState { meta: &meta, body: &body };
             let changes = write::apply(tx, &doc.id, old_state.as_ref(), Some(&new_state))?;
             tx.put(&dkey, &records::encode(&meta))?;
-            tx.put(&bkey, &records::encode(&body))?;
+            tx.put(&bkey, &records::encode_body(&body))?;
             if old_meta.is_none() {
                 write::add_u64(tx, keys::DOCS, 1)?;
             }
@@ -264,7 +264,7 @@ impl Store {
                 return Ok(());
             };
             let meta: DocMeta = records::decode(&m, "document")?;
-            let body: DocBody = records::decode(&b, "document body")?;
+            let body: DocBody = records::decode_body(&b)?;
             write::apply(tx, id, Some(&write::DocState { meta: &meta, body: &body }), None)?;
             tx.delete(&dkey)?;
             tx.delete(&bkey)?;

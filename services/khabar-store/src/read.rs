@@ -157,7 +157,7 @@ impl Store {
 
     /// A document's text and annotations.
     pub fn get_body(&self, id: &str) -> Result<Option<DocBody>, StoreError> {
-        self.kv.get(&keys::body(id))?.map(|b| decode(&b, "document body")).transpose()
+        self.kv.get(&keys::body(id))?.map(|b| crate::records::decode_body(&b)).transpose()
     }
 
     /// Lists documents in id order within the driving index.
