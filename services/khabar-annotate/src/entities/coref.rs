@@ -91,7 +91,14 @@ pub fn extend(view: &TextView, cues: &Cues, chosen: &mut Vec<Cand>) {
             covered[k] = true;
         }
     }
-    let max = names.keys().map(|k| k.len()).max().unwrap_or(1);
+    // first word of each registered name -> the most words of a name starting with it
+    let mut firsts: HashMap<&str, usize> = HashMap::new();
+    for k in names.keys() {
+        if let Some(w) = k.first() {
+            let m = firsts.entry(w.as_str()).or_insert(0);
+            *m = (*m).max(k.len());
+        }
+    }
     let mut added = Vec::new();
     let mut i = 0;
     while i < n {
@@ -100,9 +107,12 @@ pub fn extend(view: &TextView, cues: &Cues, chosen: &mut Vec<Cand>) {
             i += 1;
             continue;
         }
-        let readings = if lang == Lang::Fa { vec![crate::text::Reading { skip: 0, form: t.norm.clone(), clitics: String::new() }] } else { t.readings(&view.chars) };
+        let mut readings = if lang == Lang::Fa { vec![crate::text::Reading { skip: 0, form: t.norm.clone(), clitics: String::new() }] } else { t.readings(&view.chars) };
+        // only readings that start a registered name can match, and no longer than its names
+        readings.retain(|r| firsts.contains_key(r.form.as_str()));
+        let longest = readings.iter().map(|r| firsts[r.form.as_str()]).max().unwrap_or(0);
         let mut hit = None;
-        'len: for len in (1..=max.min(n - i)).rev() {
+        'len: for len in (1..=longest.min(n - i)).rev() {
             if (i..i + len).any(|k| covered[k] || view.tokens[k].sentence != t.sentence) {
                 continue;
             }
