@@ -6,5 +6,6 @@ pub mod load;
 pub mod local;
 pub mod pipeline;
 pub mod remote;
+pub mod scale;
 pub mod source;
 pub mod train_ner;

@@ -41,6 +41,10 @@ enum Command {
     /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
     /// store size against raw text, peak RSS.
     Bench(khabar_worker::bench::BenchArgs),
+    /// Grow a store to large document counts (the corpus annotated once, repeated with fresh ids
+    /// through the normal write path) and measure get/list/ListEvents latency, size on disk and
+    /// RSS at each checkpoint.
+    Scale(khabar_worker::scale::ScaleArgs),
     /// A bounded gRPC load test against a running server (QPS, p50/p99 per RPC, errors by code).
     Load(khabar_worker::load::LoadArgs),
     /// Train the named-entity sequence labeller from CoNLL/TSV files and write a model file.
@@ -197,6 +201,7 @@ fn main() -> anyhow::Result<()> {
             println!("reindexed {n} documents");
         }
         Command::Bench(a) => khabar_worker::bench::run(&a)?,
+        Command::Scale(a) => khabar_worker::scale::run(&a)?,
         Command::Load(a) => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(khabar_worker::load::run(&a))?;
