@@ -46,6 +46,9 @@ const VERB_OBJECT_REACH: usize = 24;
 const RELATIVE_REACH: usize = 25;
 /// An anaphoric event noun refers back at most this many sentences.
 const ANAPHORA_SENTENCES: u32 = 6;
+/// A Persian event noun's light or support verb ends its clause, at most this many tokens on
+/// ("نشست سران کشورهای عضو سازمان همکاری شانگهای روز ۲۵ خرداد در پکن برگزار شد").
+const FA_CLAUSE_REACH: usize = 20;
 /// Arabic support verbs whose subject is a verbal noun naming the event ("تم التوقيع").
 const SUPPORT_VERBS: &[&str] = &["تم", "تمت", "وتم", "وتمت", "يتم", "تتم", "سيتم", "ستتم", "جري", "جرت", "وجري", "وجرت", "يجري", "تجري"];
 /// Words that place an event before or after the one the clause is about ("بعد انضمامها",
@@ -166,7 +169,7 @@ impl<'a> Ctx<'a> {
         let before = s.saturating_sub(SUPPORT_REACH).max(a);
         let after = (e + SUPPORT_REACH).min(b);
         // Persian verbs come last: look on to the end of the clause
-        let after = if self.lang == Lang::Fa { self.clause_end(e, b, 12) } else { after };
+        let after = if self.lang == Lang::Fa { self.clause_end(e, b, FA_CLAUSE_REACH) } else { after };
         let held = || self.cue_in(Cue::Held, before, after, (s, e)) || self.time_near(s.saturating_sub(SUPPORT_REACH + 2).max(a), (e + SUPPORT_REACH + 2).min(b)) || self.relative_held(m, b);
         let light = || self.lang != Lang::Ar && (e..(e + 3).min(b)).any(|k| realis::light_verb_at(self.tokens, k).is_some());
         match needs {
@@ -362,7 +365,13 @@ impl<'a> Ctx<'a> {
                         _ => continue,
                     }
                 }
-                if !self.satisfied(&m, e.needs, a, b) {
+                // "هذا اللقاء", "این دیدار": a demonstrative event noun needs no support, it
+                // refers to an event already reported (and is dropped when there is none)
+                let demonstrative = matches!(e.pos, Pos::ArNoun | Pos::FaNoun)
+                    && matches!(e.needs, Needs::Support | Needs::Held)
+                    && in_event.is_none()
+                    && ((m.start > a && self.lex.is_cue(self.tokens, m.start - 1, Cue::Demonstrative, self.lang)) || (m.end < b && self.lang != Lang::Fa && self.lex.is_cue(self.tokens, m.end, Cue::Demonstrative, self.lang)));
+                if !demonstrative && !self.satisfied(&m, e.needs, a, b) {
                     continue;
                 }
                 let verb = e.pos.is_verb();
@@ -665,7 +674,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     for h in &g.hits {
         if !h.verb {
             let lo = h.m.start.saturating_sub(SUPPORT_REACH).max(win.0);
-            let hi = if ctx.lang == Lang::Fa { ctx.clause_end(h.m.end, win.1, 12) } else { (h.m.end + SUPPORT_REACH).min(win.1) };
+            let hi = if ctx.lang == Lang::Fa { ctx.clause_end(h.m.end, win.1, FA_CLAUSE_REACH) } else { (h.m.end + SUPPORT_REACH).min(win.1) };
             anchors.extend((lo..hi).filter(|&k| ctx.lex.is_cue(tokens, k, Cue::Held, ctx.lang)));
         }
     }
@@ -775,8 +784,9 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
                 r.id = ante.id.clone();
                 return Some(r);
             }
-            // no antecedent: an event of its own only when the clause says where or when
-            None if r.place.is_none() && r.time.is_none() => return None,
+            // no antecedent: an event of its own only when the clause says where, when or how
+            // many were killed ("در این انفجار ۵ نفر کشته شدند")
+            None if r.place.is_none() && r.time.is_none() && r.casualties.is_empty() => return None,
             None => {}
         }
     }
