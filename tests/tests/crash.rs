@@ -3,7 +3,8 @@
 //! agrees with the documents.
 //!
 //! The default run uses generated articles. `.ci/run` repeats it on real news when ../shared
-//! exists: KHABAR_CRASH_INPUT=file.jsonl[:file2.jsonl] with `--ignored`.
+//! exists: KHABAR_CRASH_INPUT=file.jsonl[:file2.jsonl] with `--ignored` (KHABAR_CRASH_SAMPLE=N
+//! takes the first N lines of each file).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -81,8 +82,25 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
             .filter(|s| !s.is_empty())
             .enumerate()
             .map(|(i, src)| {
+                // Real corpora number their articles from 0 in every file: give each file's ids
+                // its own prefix (as `khabar-worker ingest --id-prefix` would) so they stay apart.
                 let dst = dir.join(format!("input-{i}.jsonl"));
-                std::fs::copy(src, &dst).unwrap_or_else(|e| panic!("copying {src}: {e}"));
+                let raw = std::fs::read_to_string(src).unwrap_or_else(|e| panic!("reading {src}: {e}"));
+                let mut out = String::with_capacity(raw.len() + raw.len() / 50);
+                let sample = std::env::var("KHABAR_CRASH_SAMPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+                for line in raw.lines().take(sample) {
+                    match serde_json::from_str::<serde_json::Value>(line) {
+                        Ok(serde_json::Value::Object(mut o)) => {
+                            if let Some(id) = o.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)) {
+                                o.insert("id".into(), serde_json::Value::String(format!("f{i}-{id}")));
+                            }
+                            out.push_str(&serde_json::Value::Object(o).to_string());
+                        }
+                        _ => out.push_str(line), // kept as is: the worker reports it
+                    }
+                    out.push('\n');
+                }
+                std::fs::write(&dst, out).unwrap();
                 dst
             })
             .collect(),

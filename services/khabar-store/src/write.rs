@@ -96,27 +96,50 @@ pub(crate) fn alias_forms(info: &EntityInfo) -> BTreeSet<String> {
     s
 }
 
-/// Merges what a new document says about an entity into the stored info, commutatively:
-/// knowledge-base info is the same from every document; for entities found in text only,
-/// the smallest display name wins and aliases are the sorted union.
+/// Most aliases kept for an entity found in text only (the smallest, in code-point order).
+pub const MAX_TEXT_ALIASES: usize = 64;
+
+/// Merges what a new document says about an entity into the stored info. The merge is
+/// commutative and associative, so the stored info is a function of the SET of documents (the
+/// order of ingestion and of parallel workers does not matter, and `check` can replay it):
+/// knowledge-base info is the same from every document and wins over text-only info; for
+/// entities found in text only, every field is a lattice join: the smallest display name, per
+/// language the smallest label, the smallest non-empty subtype, wikidata id and related entity,
+/// the first origin in `Origin`'s order, and as aliases the smallest [`MAX_TEXT_ALIASES`] names
+/// seen (display names included), less the display name.
 fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> bool {
     let before = stored.clone();
     if new.origin == Origin::KnowledgeBase && stored.origin != Origin::KnowledgeBase {
         *stored = new.clone();
     } else if stored.origin != Origin::KnowledgeBase {
+        let mut names: BTreeSet<String> = stored.aliases.iter().chain(&new.aliases).cloned().collect();
+        names.insert(stored.display_name.clone());
+        names.insert(new.display_name.clone());
         if new.display_name < stored.display_name {
             stored.display_name = new.display_name.clone();
         }
+        // the smallest names first, then the display name out: exact under any merge order
+        // (the stored aliases plus the display name always hold the smallest names seen)
+        stored.aliases = names.into_iter().take(MAX_TEXT_ALIASES).filter(|n| *n != stored.display_name).collect();
         for (k, v) in &new.labels {
             let e = stored.labels.entry(k.clone()).or_insert_with(|| v.clone());
             if v < e {
                 *e = v.clone();
             }
         }
-        let mut all: BTreeSet<String> = stored.aliases.iter().cloned().collect();
-        all.extend(new.aliases.iter().cloned());
-        all.remove(&stored.display_name);
-        stored.aliases = all.into_iter().take(64).collect();
+        let min_non_empty = |a: &mut String, b: &String| {
+            if !b.is_empty() && (a.is_empty() || b < a) {
+                *a = b.clone();
+            }
+        };
+        min_non_empty(&mut stored.subtype, &new.subtype);
+        min_non_empty(&mut stored.wikidata, &new.wikidata);
+        min_non_empty(&mut stored.source, &new.source);
+        if new.related.is_some() && (stored.related.is_none() || new.related < stored.related) {
+            stored.related = new.related.clone();
+        }
+        stored.origin = stored.origin.min(new.origin);
+        stored.etype = stored.etype.min(new.etype);
     }
     *stored != before
 }
@@ -199,7 +222,9 @@ pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, ne
                 let Some(info) = new_info.get(ent) else {
                     return Err(StoreError::Corrupt(format!("mention of entity {ent} without entity info")).into());
                 };
-                let rec = EntityRecord { info: (*info).clone(), mention_count: n as u64, document_count: 1 };
+                let mut rec = EntityRecord { info: (*info).clone(), mention_count: n as u64, document_count: 1 };
+                merge_info(&mut rec.info, info); // the canonical form a merge would give
+
                 tx.put(&ekey, &encode(&rec))?;
                 tx.put(&keys::entity_by_type(rec.info.etype.as_str(), ent), b"")?;
                 for a in alias_forms(&rec.info) {

@@ -160,6 +160,10 @@ impl Ctx<'_> {
                 if marked { Role::Recipient } else { Role::Actor }
             } else if marked {
                 Role::Recipient
+            } else if men.etype == EntityType::Norp && self.mention_starting(b, (b + 2).min(win.1), &[EntityType::Person]) {
+                // a nationality in a title before a name ("وزير الخارجية الأردني أيمن الصفدي"):
+                // it sides with that name, and takes no slot of its own
+                if bare_after == 0 { Role::Actor } else { Role::Recipient }
             } else if first_is_verb || self.lang == Lang::Fa {
                 // VSO: the first bare name after the verb is its subject, the next its object
                 bare_after += 1;
@@ -191,6 +195,28 @@ impl Ctx<'_> {
             }
         }
         (out, event_entity)
+    }
+
+    /// The organiser a named conference implies: the organisation its knowledge-base entry is
+    /// related to (the Islamic Summit → the OIC), or an organisation of the document whose
+    /// name the event's name contains ("قمة منظمة الأمن والتعاون في أوروبا" → the OSCE).
+    pub(super) fn implied_organizer(&self, event_mention: usize) -> Option<Participant> {
+        let men = &self.mentions[event_mention];
+        let by_id = |id: &str| self.entities.binary_search_by(|e| e.id.as_str().cmp(id)).ok().map(|i| &self.entities[i]);
+        if let Some(rel) = men.entity.as_deref().and_then(|id| by_id(id)).and_then(|e| e.related.clone()) {
+            if let Some(org) = by_id(&rel).filter(|e| e.etype == EntityType::Org) {
+                let text = self.mentions.iter().find(|m| m.entity.as_deref() == Some(org.id.as_str())).map(|m| m.span.text(self.chars)).unwrap_or_else(|| org.display_name.clone());
+                return Some(Participant { entity: org.id.clone(), role: Role::Organizer, text });
+            }
+        }
+        let name = crate::text::normalize(&men.span.text(self.chars));
+        self.mentions
+            .iter()
+            .filter(|m| m.etype == EntityType::Org && m.entity.is_some() && (m.span.end <= men.span.start || m.span.start >= men.span.end || (m.span.start > men.span.start)))
+            .map(|m| (m, crate::text::normalize(&m.span.text(self.chars))))
+            .filter(|(_, n)| n.split(' ').count() >= 2 && name.contains(n.as_str()) && n.len() < name.len())
+            .max_by_key(|(_, n)| n.len())
+            .map(|(m, _)| Participant { entity: m.entity.clone().unwrap_or_default(), role: Role::Organizer, text: m.span.text(self.chars) })
     }
 
     fn related(&self, id: &str) -> Option<String> {
@@ -232,7 +258,9 @@ impl Ctx<'_> {
                 }
             };
             let d_own = anchors.iter().map(|&p| dist(p)).min().unwrap_or(usize::MAX);
-            let d_other = others.iter().map(|&p| dist(p)).min().unwrap_or(usize::MAX);
+            // a date follows its event noun ("مؤتمر … في 23 مارس 1997، ومؤتمر الدوحة في 5 مارس
+            // 2003"): another event word after the date is a little farther than it looks
+            let d_other = others.iter().map(|&p| if p >= b { dist(p) + 3 } else { dist(p) }).min().unwrap_or(usize::MAX);
             if d_other < d_own {
                 continue;
             }

@@ -8,25 +8,28 @@
 //! 16 hex digits (`[a-z0-9-]`, as resource ids require):
 //!
 //! ```text
-//! v1 | TYPE | time | place | participants | document | anchor
+//! v2 | TYPE | time | place | participants | document | anchor
 //! ```
 //!
 //! - **type**: the event type;
 //! - **time**: the normalised time value ("2020-10-28", "1994-12-05/1994-12-06", "2017-02",
 //!   "XXXX-07-13"), empty when the report gives none;
-//! - **place**: only when the time is NOT precise to the day: the place's entity id, or for an
-//!   unlinked place the *rasm* skeleton of its name (see [`skeleton`]). With a day-precise date the
-//!   place is left out: type + day + parties already single out an event, and the place is the
-//!   least reliable argument (a misspelt or unrecognised city name, a city in one report and its
-//!   province or country in another, a place attached to the wrong clause);
+//! - **place**: the place's entity id, or for an unlinked place the *rasm* skeleton of its name
+//!   (see [`skeleton`]). With a day-precise date and at least one core party the place is left
+//!   out: type + day + parties already single out an event, and the place is the least reliable
+//!   argument (a misspelt or unrecognised city name, a city in one report and its province or
+//!   country in another, a place attached to the wrong clause). With a day-precise date and no
+//!   party (a conference, an attack on a town) this slot holds the named event (`@id`) if there
+//!   is one, else the place: many conferences are held on one day;
 //! - **participants**: the sorted, de-duplicated entity ids of the *core* parties (actors and
 //!   recipients; for MEET every party), at most four. Organisers, co-participants and a
 //!   nationality standing for its country are left out: they vary most between reports;
 //! - **document**: a resolution or document number ("10/33"), digits and separators only. When
 //!   there is one, the key of a RESOLUTION or AGREEMENT is type + document alone (the same
 //!   resolution is quoted with and without its date and issuing body);
-//! - **anchor**: only for a report too weak to identify an event (no day-precise time, no
-//!   document number, and fewer than two of place and parties): the SHA-256 of the normalised
+//! - **anchor**: only for a report too weak to identify an event (no document number, and either
+//!   a day-precise time with no party, named event or place, or no day-precise time and fewer
+//!   than two of place and parties): the SHA-256 of the normalised
 //!   evidence sentence. Such a report merges with the same sentence elsewhere (a syndicated copy,
 //!   a repeated caption) but never with another weak report of the same type.
 //!
@@ -44,7 +47,7 @@ use crate::model::{EventReport, EventType, Role};
 use crate::text::normalize;
 
 /// Version prefix of the key: change it when the key's recipe changes.
-pub const KEY_VERSION: &str = "v1";
+pub const KEY_VERSION: &str = "v2";
 /// At most this many participants enter the key.
 pub const MAX_KEY_PARTICIPANTS: usize = 4;
 
@@ -121,14 +124,20 @@ pub fn event_key(r: &EventReport, evidence_text: &str) -> String {
     }
     let time = r.time.as_ref().map(|t| t.value.clone()).unwrap_or_default();
     let precise = day_precise(&time);
-    let place = if precise {
-        String::new()
-    } else {
-        r.place.as_ref().map(|p| p.entity.clone().unwrap_or_else(|| format!("~{}", skeleton(&p.text)))).unwrap_or_default()
-    };
     let parts = key_participants(r);
+    // a day and the parties single out an event; a day alone does not (many conferences are
+    // held on one day): without parties the named event, else the place, else the sentence
+    let place_key = || r.place.as_ref().map(|p| p.entity.clone().unwrap_or_else(|| format!("~{}", skeleton(&p.text)))).unwrap_or_default();
+    let place = if precise && !parts.is_empty() {
+        String::new()
+    } else if precise {
+        r.event_entity.as_ref().map(|e| format!("@{e}")).unwrap_or_else(place_key)
+    } else {
+        place_key()
+    };
     let have_place = r.place.is_some() as usize;
-    let weak = !precise && docref.is_empty() && have_place + parts.len() < 2 && !(time.len() >= 7 && have_place + parts.len() >= 1);
+    let weak = docref.is_empty()
+        && if precise { place.is_empty() && parts.is_empty() } else { have_place + parts.len() < 2 && !(time.len() >= 7 && have_place + parts.len() >= 1) };
     let anchor = if weak {
         let mut h = Sha256::new();
         h.update(normalize(evidence_text).as_bytes());

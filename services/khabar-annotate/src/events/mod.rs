@@ -46,6 +46,14 @@ const VERB_OBJECT_REACH: usize = 24;
 const RELATIVE_REACH: usize = 25;
 /// An anaphoric event noun refers back at most this many sentences.
 const ANAPHORA_SENTENCES: u32 = 6;
+/// A Persian event noun's light or support verb ends its clause, at most this many tokens on
+/// ("نشست سران کشورهای عضو سازمان همکاری شانگهای روز ۲۵ خرداد در پکن برگزار شد").
+const FA_CLAUSE_REACH: usize = 20;
+/// Arabic support verbs whose subject is a verbal noun naming the event ("تم التوقيع").
+const SUPPORT_VERBS: &[&str] = &["تم", "تمت", "وتم", "وتمت", "يتم", "تتم", "سيتم", "ستتم", "جري", "جرت", "وجري", "وجرت", "يجري", "تجري"];
+/// Words that place an event before or after the one the clause is about ("بعد انضمامها",
+/// "منذ تأسيسها", "پس از"): such an event does not take the clause's date.
+const BACKGROUND_PREPS: &[&str] = &["بعد", "قبل", "منذ", "عقب", "اثر", "وبعد", "وقبل", "وعقب", "ومنذ"];
 
 /// What the stage reads: the text view and the annotations of the earlier stages.
 pub(crate) struct Ctx<'a> {
@@ -161,7 +169,7 @@ impl<'a> Ctx<'a> {
         let before = s.saturating_sub(SUPPORT_REACH).max(a);
         let after = (e + SUPPORT_REACH).min(b);
         // Persian verbs come last: look on to the end of the clause
-        let after = if self.lang == Lang::Fa { self.clause_end(e, b, 12) } else { after };
+        let after = if self.lang == Lang::Fa { self.clause_end(e, b, FA_CLAUSE_REACH) } else { after };
         let held = || self.cue_in(Cue::Held, before, after, (s, e)) || self.time_near(s.saturating_sub(SUPPORT_REACH + 2).max(a), (e + SUPPORT_REACH + 2).min(b)) || self.relative_held(m, b);
         let light = || self.lang != Lang::Ar && (e..(e + 3).min(b)).any(|k| realis::light_verb_at(self.tokens, k).is_some());
         match needs {
@@ -295,11 +303,38 @@ impl<'a> Ctx<'a> {
         if !definite {
             return false;
         }
+        // the subject of "تم / جرى" is a verbal noun that reports an event of its own ("تمت
+        // الموافقة على قرار", "جرى التوقيع على"), not one the text is already about
+        if m.start > 0 && SUPPORT_VERBS.contains(&self.tokens[m.start - 1].norm.as_str()) {
+            return false;
+        }
         let Some(next) = self.tokens.get(m.end).filter(|_| m.end < b) else { return true };
         if self.mention_at(m.end).is_some() {
             return false;
         }
         next.kind == TokenKind::Punct || matches!(next.norm.as_str(), "في" | "علي" | "من" | "عن" | "الي" | "مع" | "التي" | "الذي" | "حيث" | "و" | "او" | "قد" | "كما" | "بين")
+    }
+
+    /// An event noun placed before or after the event its clause is about ("بعد انضمامها
+    /// للمنظمة", "منذ تأسيسها", "پس از سفر"): it happened at another time.
+    fn background(&self, start: usize, a: usize) -> bool {
+        if start <= a {
+            return false;
+        }
+        let prev = self.tokens[start - 1].norm.as_str();
+        if BACKGROUND_PREPS.contains(&prev) {
+            return true;
+        }
+        self.lang == Lang::Fa && prev == "از" && start >= a + 2 && matches!(self.tokens[start - 2].norm.as_str(), "پس" | "پيش" | "قبل" | "بعد")
+    }
+
+    /// A plural event noun ("هذه الاجتماعات", "این دیدارها"): it refers to several events.
+    fn plural(&self, m: &TriggerMatch) -> bool {
+        let t = &self.tokens[m.end - 1];
+        match self.lang {
+            Lang::Fa => t.norm.ends_with("ها") || t.norm.ends_with("هاي") || self.tokens.get(m.end).is_some_and(|n| n.joined && matches!(n.norm.as_str(), "ها" | "هاي")),
+            _ => t.norm.ends_with("ات") && t.norm.chars().count() > 4,
+        }
     }
 
     /// Triggers in the sentence `a..b` that pass their checks.
@@ -330,7 +365,13 @@ impl<'a> Ctx<'a> {
                         _ => continue,
                     }
                 }
-                if !self.satisfied(&m, e.needs, a, b) {
+                // "هذا اللقاء", "این دیدار": a demonstrative event noun needs no support, it
+                // refers to an event already reported (and is dropped when there is none)
+                let demonstrative = matches!(e.pos, Pos::ArNoun | Pos::FaNoun)
+                    && matches!(e.needs, Needs::Support | Needs::Held)
+                    && in_event.is_none()
+                    && ((m.start > a && self.lex.is_cue(self.tokens, m.start - 1, Cue::Demonstrative, self.lang)) || (m.end < b && self.lang != Lang::Fa && self.lex.is_cue(self.tokens, m.end, Cue::Demonstrative, self.lang)));
+                if !demonstrative && !self.satisfied(&m, e.needs, a, b) {
                     continue;
                 }
                 let verb = e.pos.is_verb();
@@ -375,7 +416,12 @@ impl<'a> Ctx<'a> {
                     let brk = (last..h.m.start).rev().find(|&k| is_break(&self.tokens[k]));
                     let two_verbs = h.verb && g.hits.iter().any(|x| x.verb) && (brk.is_some() || self.tokens[h.m.start].norm.starts_with('و') || self.tokens[h.m.start - 1].norm == "و");
                     let own_date = brk.is_some_and(|k| self.time_toks.iter().any(|&(ta, _)| ta > k && ta < h.m.start));
-                    let separate = !h.anaphoric && (two_verbs || own_date);
+                    // two event nouns each with a date of its own ("في الاجتماع السنوي … في 3
+                    // أكتوبر 2019 وفي الاجتماع المحدود … في 11 أكتوبر 2019") are two events
+                    let next = hits.iter().filter(|x| x.kind == h.kind && x.m.start > h.m.end + 2).map(|x| x.m.start).min().unwrap_or(b);
+                    let dated = |lo: usize, hi: usize| self.time_toks.iter().enumerate().any(|(k, &(ta, tb))| ta >= lo && tb <= hi && self.times[k].value.split('-').next().is_some_and(|y| y.len() == 4));
+                    let both_dated = !h.verb && dated(last, h.m.start) && dated(h.m.end, next);
+                    let separate = !h.anaphoric && (two_verbs || own_date || both_dated);
                     (!separate).then_some(gi)
                 }
             };
@@ -419,6 +465,8 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
     let ctx = Ctx::new(view, ann);
     let tokens = ctx.tokens;
     let mut out: Vec<(u32, EventReport)> = Vec::new();
+    // trigger starts of events placed before or after another one ("بعد انضمامها")
+    let mut background: Vec<u32> = Vec::new();
     // sentences as token ranges
     let mut sent: Vec<(usize, usize)> = Vec::with_capacity(view.sentences.len());
     {
@@ -448,7 +496,11 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
         }
         let lead = zone == Some(ZoneType::Title) || first_body.is_some_and(|f| si <= f + 1);
         for g in ctx.group(&hits, a, b) {
-            if let Some(r) = report(&ctx, &g, si as u32, sspan, lead, doc_date.as_deref(), &out) {
+            let bg = g.hits.first().is_some_and(|h| !h.verb && ctx.background(h.m.start, a));
+            if let Some(r) = report(&ctx, &g, si as u32, sspan, lead && !bg, doc_date.as_deref(), &out) {
+                if bg {
+                    background.push(r.trigger.start);
+                }
                 out.push((si as u32, r));
             }
         }
@@ -457,19 +509,19 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
     let sentence_of: Vec<u32> = out.iter().map(|(s, _)| *s).collect();
     let mut reports: Vec<EventReport> = out.into_iter().map(|(_, r)| r).collect();
     corefer(&mut reports, &sentence_of);
-    share_conference_time(&mut reports, &sentence_of);
+    share_conference_time(&mut reports, &sentence_of, &background);
     reports
 }
 
 /// A resolution adopted, an agreement signed or a meeting held at a conference is dated by the
 /// conference: a report without a time takes the time of the conference reported in the same
 /// sentence (that conference's time being the one of its most informative report).
-fn share_conference_time(reports: &mut [EventReport], sentence_of: &[u32]) {
+fn share_conference_time(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32]) {
     let cluster_time = |id: &str, reports: &[EventReport]| -> Option<EventTime> {
         reports.iter().filter(|r| r.id == id).filter_map(|r| r.time.clone()).max_by_key(|t| (key::day_precise(&t.value), t.value.len()))
     };
     for i in 0..reports.len() {
-        if reports[i].time.is_some() || reports[i].etype == EventType::Conference {
+        if reports[i].time.is_some() || reports[i].etype == EventType::Conference || background.contains(&reports[i].trigger.start) {
             continue;
         }
         let donor = (0..reports.len()).find(|&j| sentence_of[j] == sentence_of[i] && reports[j].etype == EventType::Conference && reports[j].evidence.overlaps(&reports[i].evidence));
@@ -622,7 +674,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     for h in &g.hits {
         if !h.verb {
             let lo = h.m.start.saturating_sub(SUPPORT_REACH).max(win.0);
-            let hi = if ctx.lang == Lang::Fa { ctx.clause_end(h.m.end, win.1, 12) } else { (h.m.end + SUPPORT_REACH).min(win.1) };
+            let hi = if ctx.lang == Lang::Fa { ctx.clause_end(h.m.end, win.1, FA_CLAUSE_REACH) } else { (h.m.end + SUPPORT_REACH).min(win.1) };
             anchors.extend((lo..hi).filter(|&k| ctx.lex.is_cue(tokens, k, Cue::Held, ctx.lang)));
         }
     }
@@ -647,13 +699,25 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     if let Some(mi) = g.hits.iter().find_map(|h| h.in_event) {
         if ctx.mentions[mi].etype == EntityType::Event {
             event_entity = ctx.mentions[mi].entity.clone();
+            if g.etype == EventType::Conference && !participants.iter().any(|p| p.role == Role::Organizer) {
+                if let Some(org) = ctx.implied_organizer(mi) {
+                    if !participants.iter().any(|p| p.entity == org.entity) {
+                        participants.push(org);
+                    }
+                }
+            }
         }
     }
     // other words of this event type in the sentence (another conference named next to this one)
     let same_type = |k: usize| {
         ctx.lex.triggers.get(tokens[k].norm.as_str()).is_some_and(|hs| hs.iter().any(|h| ctx.lex.entries[h.value as usize].kind == TriggerKind::Event(g.etype) || (g.etype == EventType::Conference && ctx.lex.entries[h.value as usize].kind == TriggerKind::Event(EventType::Meet))))
     };
-    let others: Vec<usize> = (sent.0..sent.1).filter(|&k| !anchors.contains(&k) && tokens[k].kind == TokenKind::Word && same_type(k)).collect();
+    // (not the words of this event's own name: "مؤتمر قمة إسلام أباد")
+    let own_name = |k: usize| {
+        g.hits.iter().any(|h| (h.m.start..h.m.end).contains(&k) || h.in_event.is_some_and(|mi| (ctx.mention_toks[mi].0..ctx.mention_toks[mi].1).contains(&k) && (ctx.mention_toks[mi].0..ctx.mention_toks[mi].1).contains(&h.m.start)))
+            || ctx.mention_at(k).is_some_and(|mi| g.hits.iter().any(|h| ctx.mention_at(h.m.start) == Some(mi)))
+    };
+    let others: Vec<usize> = (sent.0..sent.1).filter(|&k| !anchors.contains(&k) && tokens[k].kind == TokenKind::Word && same_type(k) && !own_name(k)).collect();
     let mut time = ctx.time(&anchors, &others, &held, win);
     if time.is_none() && lead && realis == Realis::Actual && !g.anaphoric {
         time = doc_date.map(|d| EventTime { value: d.to_string(), calendar: crate::model::Calendar::Gregorian });
@@ -710,13 +774,19 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     };
     if g.anaphoric {
         // another report of the latest event of this type, a few sentences back
-        match earlier.iter().rev().find(|(s, e)| e.etype == g.etype && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty()) {
+        // "هذا الاجتماع" is the latest meeting; "هذه الاجتماعات" takes in all of them since the
+        // first, which is the one that names the set
+        let plural = g.hits.first().is_some_and(|h| ctx.plural(&h.m));
+        let in_reach = |(s, e): &&(u32, EventReport)| e.etype == g.etype && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty();
+        let ante = if plural { earlier.iter().find(in_reach) } else { earlier.iter().rev().find(in_reach) };
+        match ante {
             Some((_, ante)) => {
                 r.id = ante.id.clone();
                 return Some(r);
             }
-            // no antecedent: an event of its own only when the clause says where or when
-            None if r.place.is_none() && r.time.is_none() => return None,
+            // no antecedent: an event of its own only when the clause says where, when or how
+            // many were killed ("در این انفجار ۵ نفر کشته شدند")
+            None if r.place.is_none() && r.time.is_none() && r.casualties.is_empty() => return None,
             None => {}
         }
     }

@@ -1,4 +1,5 @@
-//! Unit tests of the event stage, on sentences written for these tests.
+//! Unit tests of the event stage, on sentences written for these tests (none comes from the
+//! seeds or their gold files).
 
 use crate::model::*;
 use crate::{Annotator, Input};
@@ -12,8 +13,238 @@ pub(super) fn events(text: &str) -> Vec<EventReport> {
     annotator().annotate(&Input { text, lang_hint: None, publish_date: None }).events
 }
 
+fn events_fa(text: &str) -> Vec<EventReport> {
+    annotator().annotate(&Input { text, lang_hint: Some(Lang::Fa), publish_date: None }).events
+}
+
+/// The only report of type `t` (fails when there is none or several events of the type).
+fn one(evs: &[EventReport], t: EventType) -> EventReport {
+    let of: Vec<&EventReport> = evs.iter().filter(|e| e.etype == t).collect();
+    assert!(!of.is_empty(), "no {t:?} in {evs:#?}");
+    let ids: std::collections::BTreeSet<&str> = of.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 1, "several {t:?} events: {evs:#?}");
+    of[0].clone()
+}
+
+fn time(e: &EventReport) -> Option<&str> {
+    e.time.as_ref().map(|t| t.value.as_str())
+}
+
+fn has_party(e: &EventReport, id: &str) -> bool {
+    e.participants.iter().any(|p| p.entity == id)
+}
+
 #[test]
 fn smoke() {
     let e = events("التقى الرئيس الفرنسي إيمانويل ماكرون في باريس يوم 3 مارس 2021 مع رئيس الوزراء الكندي.");
     assert!(e.iter().any(|e| e.etype == EventType::Meet), "{e:?}");
+}
+
+// ---------------------------------------------------------------- realis
+
+#[test]
+fn realis_future_prefix() {
+    let e = events("سيزور وزير الخارجية الأردني أيمن الصفدي دمشق يوم 5 مارس 2024.");
+    let v = one(&e, EventType::Visit);
+    assert_eq!(v.realis, Realis::Future, "{v:?}");
+    assert_eq!(time(&v), Some("2024-03-05"));
+    assert_eq!(v.place.as_ref().and_then(|p| p.entity.as_deref()), Some("damascus"));
+}
+
+#[test]
+fn realis_actual_past() {
+    let e = events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022.");
+    let v = one(&e, EventType::Visit);
+    assert_eq!(v.realis, Realis::Actual, "{v:?}");
+    assert!(has_party(&v, "emmanuel_macron"), "{v:?}");
+}
+
+#[test]
+fn realis_negated_jussive() {
+    // "لم" + the jussive of a defective verb (يلتق, not يلتقي)
+    let e = events("لم يلتق الرئيس التركي رجب طيب أردوغان بنظيره الروسي فلاديمير بوتين في أنقرة.");
+    let m = one(&e, EventType::Meet);
+    assert_eq!(m.realis, Realis::Negated, "{m:?}");
+    assert!(has_party(&m, "vladimir_putin"), "{m:?}");
+}
+
+#[test]
+fn realis_planned() {
+    let e = events("من المقرر أن يعقد مؤتمر القمة العربية في الرياض في 12 مايو 2025.");
+    let c = one(&e, EventType::Conference);
+    assert_eq!(c.realis, Realis::Future, "{c:?}");
+    assert_eq!(time(&c), Some("2025-05-12"));
+}
+
+#[test]
+fn realis_persian_future() {
+    let e = events_fa("وزیر خارجه ایران هفته آینده به مسکو سفر خواهد کرد.");
+    let v = one(&e, EventType::Visit);
+    assert_eq!(v.realis, Realis::Future, "{v:?}");
+}
+
+// ---------------------------------------------------------------- casualties
+
+#[test]
+fn casualties_more_than_and_approximate() {
+    let e = events("قتل أكثر من 30 شخصا وأصيب نحو 50 آخرين في هجوم صاروخي على مدينة حلب في 3 يناير 2023.");
+    let a = one(&e, EventType::Attack);
+    let dead = a.casualties.dead.expect("dead");
+    assert_eq!((dead.value, dead.qualifier), (30, Qualifier::MoreThan), "{a:?}");
+    let inj = a.casualties.injured.expect("injured");
+    assert_eq!((inj.value, inj.qualifier), (50, Qualifier::Approximate), "{a:?}");
+    assert_eq!(time(&a), Some("2023-01-03"));
+    assert_eq!(a.place.as_ref().and_then(|p| p.entity.as_deref()), Some("aleppo"));
+}
+
+#[test]
+fn casualties_exact_count_noun() {
+    let e = events("أسفر القصف المدفعي على قرية حدودية في 7 مايو 2019 عن 4 قتلى و9 جرحى.");
+    let a = one(&e, EventType::Attack);
+    assert_eq!(a.casualties.dead.map(|c| (c.value, c.qualifier)), Some((4, Qualifier::Exact)), "{a:?}");
+    assert_eq!(a.casualties.injured.map(|c| c.value), Some(9), "{a:?}");
+}
+
+#[test]
+fn casualties_persian() {
+    let e = events_fa("در حمله موشکی به شهر حلب در ۳ دی ۱۴۰۱ بیش از ۲۰ نفر کشته و حدود ۴۰ نفر زخمی شدند.");
+    let a = one(&e, EventType::Attack);
+    assert_eq!(a.casualties.dead.map(|c| (c.value, c.qualifier)), Some((20, Qualifier::MoreThan)), "{a:?}");
+    assert_eq!(a.casualties.injured.map(|c| (c.value, c.qualifier)), Some((40, Qualifier::Approximate)), "{a:?}");
+    assert_eq!(time(&a), Some("2022-12-24"));
+}
+
+// ---------------------------------------------------------------- one event per real-world event
+
+#[test]
+fn repeated_report_is_one_event() {
+    // the same strike reported twice, the second time with the town misspelt
+    let e = events("أطلق الجيش صواريخ على مدينة الموصل في 4 فبراير 2022، حيث قتل 12 مدنيا. وأطلق الجيش صواريخ على مدينة الموصول في 4 فبراير 2022.");
+    let attacks: Vec<&EventReport> = e.iter().filter(|r| r.etype == EventType::Attack).collect();
+    assert_eq!(attacks.len(), 2, "{e:#?}");
+    assert_eq!(attacks[0].id, attacks[1].id, "{e:#?}");
+}
+
+#[test]
+fn two_meetings_are_two_events() {
+    let e = events("التقى وزير الخارجية المصري سامح شكري في القاهرة يوم 2 أبريل 2024 مع وزير الخارجية الإيراني حسين أمير عبد اللهيان. وفي 9 أبريل 2024 التقى شكري في القاهرة مع وزير الخارجية الأمريكي أنتوني بلينكن.");
+    let meets: Vec<&EventReport> = e.iter().filter(|r| r.etype == EventType::Meet).collect();
+    assert_eq!(meets.len(), 2, "{e:#?}");
+    assert_ne!(meets[0].id, meets[1].id, "{e:#?}");
+    assert_eq!(time(meets[0]), Some("2024-04-02"));
+    assert_eq!(time(meets[1]), Some("2024-04-09"));
+}
+
+#[test]
+fn two_dated_conferences_in_one_sentence() {
+    let e = events("شارك الوزير في المؤتمر السنوي لمنظمة الصحة العالمية المنعقد في جنيف في 3 مايو 2019 وفي الاجتماع الوزاري لمنظمة التجارة العالمية في 11 يونيو 2019.");
+    let confs: Vec<&EventReport> = e.iter().filter(|r| r.etype == EventType::Conference).collect();
+    let ids: std::collections::BTreeSet<&str> = confs.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "{e:#?}");
+    let times: std::collections::BTreeSet<&str> = confs.iter().filter_map(|c| time(c)).collect();
+    assert!(times.contains("2019-05-03") && times.contains("2019-06-11"), "{e:#?}");
+}
+
+#[test]
+fn demonstrative_refers_back() {
+    let e = events("التقى الرئيس الفرنسي إيمانويل ماكرون في باريس يوم 3 مارس 2021 مع المستشارة الألمانية أنجيلا ميركل. وتناول هذا اللقاء العلاقات الثنائية.");
+    let meets: Vec<&EventReport> = e.iter().filter(|r| r.etype == EventType::Meet).collect();
+    assert_eq!(meets.len(), 2, "{e:#?}");
+    assert_eq!(meets[0].id, meets[1].id);
+}
+
+#[test]
+fn verbal_noun_after_tamma_is_a_new_event() {
+    // "تمت الموافقة على قرار" reports a resolution of its own, not the one before
+    let e = events("في 3 مارس 2015 أصدر مجلس الأمن الدولي القرار رقم 2204 بشأن اليمن. وفي 9 يونيو 2016 تمت الموافقة على قرار جديد في جنيف.");
+    let res: Vec<&EventReport> = e.iter().filter(|r| r.etype == EventType::Resolution).collect();
+    assert_eq!(res.len(), 2, "{e:#?}");
+    assert_ne!(res[0].id, res[1].id, "{e:#?}");
+    assert_eq!(time(res[1]), Some("2016-06-09"));
+}
+
+// ---------------------------------------------------------------- keys
+
+#[test]
+fn same_report_in_two_documents_has_one_id() {
+    let a = events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022.");
+    let b = events("قالت مصادر رسمية اليوم إن البلدين يعملان على تعزيز العلاقات.\nزار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022 وسط اهتمام إعلامي واسع.");
+    assert_eq!(one(&a, EventType::Visit).id, one(&b, EventType::Visit).id, "{a:#?}\n{b:#?}");
+    // and the computation is deterministic
+    assert_eq!(one(&a, EventType::Visit).id, one(&events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022."), EventType::Visit).id);
+}
+
+#[test]
+fn different_date_different_id() {
+    let a = one(&events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022."), EventType::Visit);
+    let b = one(&events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 14 يونيو 2024."), EventType::Visit);
+    assert_ne!(a.id, b.id);
+}
+
+#[test]
+fn conferences_on_one_day_in_two_places_stay_apart() {
+    let a = one(&events_fa("همایش بین المللی انرژی روز ۲۵ خرداد ۱۴۰۲ در تهران برگزار شد."), EventType::Conference);
+    let b = one(&events_fa("نشست سران کشورهای عضو سازمان همکاری شانگهای روز ۲۵ خرداد ۱۴۰۲ در پکن برگزار شد."), EventType::Conference);
+    assert_eq!(time(&a), time(&b));
+    assert_ne!(a.id, b.id, "{a:?}\n{b:?}");
+}
+
+#[test]
+fn key_ignores_document_and_order() {
+    let mut r = one(&events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022."), EventType::Visit);
+    let k1 = super::key::event_key(&r, "x");
+    r.participants.reverse();
+    r.trigger = Span { start: 500, end: 503 };
+    r.confidence = 0.1;
+    assert_eq!(k1, super::key::event_key(&r, "y"));
+    r.time = Some(EventTime { value: "2022-08-26".into(), calendar: Calendar::Gregorian });
+    assert_ne!(k1, super::key::event_key(&r, "x"));
+}
+
+// ---------------------------------------------------------------- Persian triggers
+
+#[test]
+fn persian_meeting() {
+    let e = events_fa("حسن روحانی رئیس جمهور ایران روز ۱۲ مهر ۱۳۹۶ در تهران با ولادیمیر پوتین رئیس جمهور روسیه دیدار کرد.");
+    let m = one(&e, EventType::Meet);
+    assert_eq!(m.realis, Realis::Actual);
+    assert_eq!(time(&m), Some("2017-10-04"));
+    assert!(has_party(&m, "hassan_rouhani") && has_party(&m, "vladimir_putin"), "{m:?}");
+}
+
+#[test]
+fn persian_meeting_negated() {
+    let e = events_fa("وزیر خارجه ایران در سفر به مسکو با همتای روسی خود دیدار نکرد.");
+    let m = one(&e, EventType::Meet);
+    assert_eq!(m.realis, Realis::Negated, "{m:?}");
+}
+
+#[test]
+fn persian_conference_held() {
+    let e = events_fa("نشست سران کشورهای عضو سازمان همکاری شانگهای روز ۲۵ خرداد ۱۴۰۲ در پکن برگزار شد.");
+    let c = one(&e, EventType::Conference);
+    assert_eq!(time(&c), Some("2023-06-15"));
+    assert_eq!(c.place.as_ref().and_then(|p| p.entity.as_deref()), Some("beijing"));
+}
+
+#[test]
+fn persian_agreement_signed() {
+    let e = events_fa("وزیران خارجه ایران و عراق روز ۱۹ اسفند ۱۴۰۱ در بغداد توافقنامه همکاری امنیتی را امضا کردند.");
+    let a = one(&e, EventType::Agreement);
+    assert_eq!(time(&a), Some("2023-03-10"));
+    assert!(has_party(&a, "iraq"), "{a:?}");
+}
+
+#[test]
+fn persian_attack_with_casualties() {
+    let e = events_fa("در حمله پهپادی به یک پایگاه نظامی در استان دیرالزور ۱۲ نفر کشته و ۷ نفر زخمی شدند.");
+    let a = one(&e, EventType::Attack);
+    assert_eq!(a.casualties.dead.map(|c| c.value), Some(12), "{a:?}");
+    assert_eq!(a.casualties.injured.map(|c| c.value), Some(7), "{a:?}");
+}
+
+#[test]
+fn persian_killing_without_attack_word() {
+    let e = events_fa("در این انفجار ۵ نفر کشته شدند.");
+    assert!(e.iter().any(|r| r.etype == EventType::Attack && r.casualties.dead.map(|c| c.value) == Some(5)), "{e:#?}");
 }

@@ -257,6 +257,10 @@ pub fn inflect(word: &str, pos: Pos) -> Vec<(String, u8)> {
             let defective = chars.len() > 2 && matches!(chars[chars.len() - 1], 'ي' | 'ا');
             let short: String = if defective { chars[..chars.len() - 1].iter().collect() } else { w.clone() };
             let mut bodies: Vec<String> = vec![w.clone(), format!("{w}ان"), format!("{w}ا")];
+            if defective {
+                // the jussive after لم / لا drops the final vowel: "لم يلتق"
+                bodies.push(short.clone());
+            }
             for suf in ["ون", "وا", "ين", "ن"] {
                 bodies.push(format!("{short}{suf}"));
             }

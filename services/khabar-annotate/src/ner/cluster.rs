@@ -161,7 +161,7 @@ pub fn learn(sentences: &[Vec<String>], opts: &ClusterOptions) -> Clusters {
         }
         groups = next;
     }
-    let mut map = HashMap::with_capacity(n_rows);
+    let mut map = HashMap::with_capacity_and_hasher(n_rows, Default::default());
     for (w, &r) in row.iter().enumerate() {
         if r != NONE {
             map.insert(super::features::cluster_key(words[w]), assign[r as usize]);

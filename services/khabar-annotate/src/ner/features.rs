@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use crate::lexicon::FxBuild;
+
 use crate::model::{EntityType, Lang};
 use crate::text::{normalize, TextView, TokenKind};
 
@@ -145,7 +147,7 @@ const FA_NAME_PART: &[&str] = &["بن", "ابن", "ابو", "عبد", "زاده"
 /// Cue words of one language, by normalised form.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    cues: HashMap<u64, u8>,
+    cues: HashMap<u64, u8, FxBuild>,
     lang: Lang,
 }
 
@@ -184,7 +186,7 @@ impl Lexicon {
 #[derive(Debug, Clone, Default)]
 pub struct Clusters {
     /// [`cluster_key`] of a normalised word to its cluster ids.
-    pub map: HashMap<u32, [u16; CLUSTER_LEVELS]>,
+    pub map: HashMap<u32, [u16; CLUSTER_LEVELS], FxBuild>,
 }
 
 /// The key of a normalised word in [`Clusters`].
@@ -197,7 +199,7 @@ pub fn cluster_key(norm: &str) -> u32 {
 /// (bit k for type k).
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
-    pub map: HashMap<u64, u8>,
+    pub map: HashMap<u64, u8, FxBuild>,
 }
 
 /// Longest name in a [`Gazetteer`], in tokens.
@@ -217,7 +219,7 @@ pub fn name_key(hashes: impl Iterator<Item = u64>) -> u64 {
 pub fn core_forms(view: &TextView, ti: usize, lang: Lang) -> Vec<String> {
     let t = &view.tokens[ti];
     let mut out = vec![t.norm.clone()];
-    if lang != Lang::Fa && t.kind == TokenKind::Word {
+    if lang != Lang::Fa && t.kind == TokenKind::Word && may_have_clitics(&t.norm) {
         if let Some(f) = core_alt(&t.readings(&view.chars)) {
             out.push(f.to_string());
         }
@@ -302,27 +304,77 @@ fn shape_of(kind: TokenKind, orig: &[char], norm_len: usize) -> u64 {
     hash_str(&code)
 }
 
+/// FNV-1a fed piece by piece: `Fnv::new().write(a).write(b).finish()` is `hash_str(a + b)`.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    #[inline]
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    #[inline]
+    fn write(mut self, bytes: &[u8]) -> Fnv {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
+    #[inline]
+    fn finish(self) -> u64 {
+        fmix(self.0)
+    }
+}
+
+/// True when [`crate::text::Token::readings`] of a word token with normalised form `norm` can
+/// give more than the form itself: only a word of more than three letters that starts with one
+/// of the proclitics و ف ب ل ك has other readings. Lets the common case skip the allocations.
+#[inline]
+pub(crate) fn may_have_clitics(norm: &str) -> bool {
+    let mut it = norm.chars();
+    matches!(it.next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) && it.nth(2).is_some()
+}
+
+/// The hash of the knowledge-base cue of a token (0 when none).
+#[inline]
+fn kb_cue_hash(c: &TokenCue) -> u64 {
+    match c.kb_type {
+        Some(ty) => Fnv::new().write(ty.as_str().as_bytes()).write(if c.kb_begin { b"B" } else { b"I" }).finish(),
+        None => 0,
+    }
+}
+
 /// Per-token information of a whole text, computed once and shared by its sentences.
 pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &Lexicon, clusters: &Clusters, gaz: &Gazetteer, cues: &[TokenCue]) -> Vec<WordInfo> {
     let mut out = Vec::with_capacity(range.len());
-    let r0 = range.start;
+    // byte offsets of the first chars of the normalised form (at most 5: prefixes up to 4 chars)
+    let mut starts: Vec<usize> = Vec::with_capacity(32);
+    let mut utf8 = [0u8; 4];
     for ti in range {
         let t = &view.tokens[ti];
         let orig = &view.chars[t.span.start as usize..t.span.end as usize];
-        let raw: String = orig.iter().flat_map(|c| c.to_lowercase()).collect();
-        let norm = &t.norm;
-        let nchars: Vec<char> = norm.chars().collect();
+        // the lower-cased original, hashed without building it
+        let mut raw = Fnv::new();
+        for c in orig {
+            for lc in c.to_lowercase() {
+                raw = raw.write(lc.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        let norm = t.norm.as_str();
+        starts.clear();
+        starts.extend(norm.char_indices().map(|(b, _)| b));
+        let nlen = starts.len();
         let mut info = WordInfo {
             norm: hash_str(norm),
-            raw: hash_str(&raw),
-            shape: shape_of(t.kind, orig, nchars.len()),
+            raw: raw.finish(),
+            shape: shape_of(t.kind, orig, nlen),
             joined: t.joined,
             ..WordInfo::default()
         };
         for k in 1..=4 {
-            if nchars.len() > k {
-                info.pre[k - 1] = hash_str(&nchars[..k].iter().collect::<String>());
-                info.suf[k - 1] = hash_str(&nchars[nchars.len() - k..].iter().collect::<String>());
+            if nlen > k {
+                info.pre[k - 1] = hash_str(&norm[..starts[k]]);
+                info.suf[k - 1] = hash_str(&norm[starts[nlen - k]..]);
             }
         }
         let mut cue = lex.get(info.norm);
@@ -332,32 +384,41 @@ pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &L
             info.core = [info.norm, 0];
         }
         if t.kind == TokenKind::Word {
-            let readings = t.readings(&view.chars);
-            if !gaz.map.is_empty() && lex.lang != Lang::Fa {
-                info.core[1] = core_alt(&readings).map_or(0, hash_str);
-            }
-            for (j, r) in readings.iter().enumerate().skip(1).take(3) {
-                let h = hash_str(&r.form);
-                info.reads[j - 1] = h;
-                cue |= lex.get(h);
-            }
-            if let Some(last) = readings.last() {
-                info.stem = hash_str(&last.form);
-                let art = last.form.starts_with("ال") && last.form.chars().count() >= 4;
-                let noal = if art { &last.form["ال".len()..] } else { last.form.as_str() };
-                info.noal = hash_str(noal);
+            let clitic_hash = |clitics: &str, art: bool| Fnv::new().write(clitics.as_bytes()).write(b"|").write(if art { b"true" } else { b"false" }).finish();
+            if may_have_clitics(norm) {
+                let readings = t.readings(&view.chars);
+                if !gaz.map.is_empty() && lex.lang != Lang::Fa {
+                    info.core[1] = core_alt(&readings).map_or(0, hash_str);
+                }
+                for (j, r) in readings.iter().enumerate().skip(1).take(3) {
+                    let h = hash_str(&r.form);
+                    info.reads[j - 1] = h;
+                    cue |= lex.get(h);
+                }
+                if let Some(last) = readings.last() {
+                    info.stem = hash_str(&last.form);
+                    let art = last.form.starts_with("ال") && last.form.chars().count() >= 4;
+                    let noal = if art { &last.form["ال".len()..] } else { last.form.as_str() };
+                    info.noal = hash_str(noal);
+                    if art {
+                        cue |= lex.get(info.noal);
+                    }
+                    info.clitic = clitic_hash(&last.clitics, art);
+                }
+            } else {
+                // the only reading is the form itself, without clitics
+                let art = norm.starts_with("ال") && nlen >= 4;
+                info.noal = if art { hash_str(&norm["ال".len()..]) } else { info.norm };
                 if art {
                     cue |= lex.get(info.noal);
                 }
-                info.clitic = hash_str(&format!("{}|{}", last.clitics, art));
+                info.clitic = clitic_hash("", art);
             }
         }
         info.cue = cue;
         info.cluster = clusters.map.get(&((info.norm >> 32) as u32)).copied();
         if let Some(c) = cues.get(ti) {
-            if let Some(ty) = c.kb_type {
-                info.kb = hash_str(&format!("{}{}", ty.as_str(), if c.kb_begin { "B" } else { "I" }));
-            }
+            info.kb = kb_cue_hash(c);
         }
         out.push(info);
     }
@@ -387,7 +448,6 @@ pub(crate) fn word_infos(view: &TextView, range: std::ops::Range<usize>, lex: &L
             }
         }
     }
-    let _ = r0;
     out
 }
 

@@ -71,6 +71,7 @@ pub struct Tagger {
 #[derive(Default)]
 struct Scratch {
     feats: Vec<u32>,
+    offsets: Vec<u32>,
     em: Vec<f32>,
 }
 
@@ -140,11 +141,14 @@ impl Tagger {
         let infos = features::word_infos(view, range.clone(), &self.lex, &self.model.clusters, &self.model.gazetteer, cues);
         s.em.clear();
         s.em.resize(infos.len() * l, 0.0);
+        s.feats.clear();
+        s.offsets.clear();
+        s.offsets.push(0);
         for i in 0..infos.len() {
-            s.feats.clear();
             features::token_features(&infos, i, &mut s.feats);
-            self.model.emission(&s.feats, &mut s.em[i * l..(i + 1) * l]);
+            s.offsets.push(s.feats.len() as u32);
         }
+        self.model.emissions(&s.feats, &s.offsets, &mut s.em);
     }
 
     /// Best labels of the tokens `range` (0 = O, 1 + 2k = B of type k, 2 + 2k = I of type k).
@@ -209,6 +213,7 @@ impl Tagger {
 
 fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, lang: Lang) -> Vec<NerSpan> {
     use std::collections::HashMap;
+    use crate::lexicon::FxBuild;
     use features::{hash_str, name_key};
     const MAX: usize = 6;
     let norms: Vec<u64> = view.tokens.iter().map(|t| hash_str(&t.norm)).collect();
@@ -216,13 +221,19 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
     let mut cores: Vec<Option<[u64; 2]>> = vec![None; view.tokens.len()];
     let mut core_of = |i: usize| -> [u64; 2] {
         *cores[i].get_or_insert_with(|| {
+            let t = &view.tokens[i];
+            if lang == Lang::Fa || t.kind != TokenKind::Word || !features::may_have_clitics(&t.norm) {
+                // a single form (see core_forms)
+                return [norms[i], 0];
+            }
             let f = features::core_forms(view, i, lang);
             [hash_str(&f[0]), f.get(1).map_or(0, |x| hash_str(x))]
         })
     };
     // name key -> type -> (votes, best confidence)
-    let mut names: HashMap<u64, HashMap<EntityType, (usize, f32)>> = HashMap::new();
+    let mut names: HashMap<u64, HashMap<EntityType, (usize, f32)>, FxBuild> = HashMap::default();
     let mut covered = vec![false; view.tokens.len()];
+    let mut first_forms: std::collections::HashSet<u64, FxBuild> = Default::default();
     for s in &spans {
         for i in s.tokens.clone() {
             covered[i] = true;
@@ -234,6 +245,7 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
             continue;
         }
         for c in core_of(s.tokens.start).into_iter().filter(|c| *c != 0) {
+            first_forms.insert(c);
             let key = name_key(std::iter::once(c).chain(s.tokens.clone().skip(1).map(|i| norms[i])));
             let e = names.entry(key).or_default().entry(s.etype).or_insert((0, 0.0));
             e.0 += 1;
@@ -243,13 +255,17 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
     if names.is_empty() {
         return spans;
     }
-    let best: HashMap<u64, (EntityType, f32)> = names
+    let best: HashMap<u64, (EntityType, f32), FxBuild> = names
         .into_iter()
         .map(|(k, v)| {
             let (t, (_, c)) = v.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0))).unwrap();
             (k, (t, c))
         })
         .collect();
+    // the first-token forms of the names found: a token none of whose forms is one of them
+    // starts no name (most tokens), so the longer keys are not even computed
+    let firsts = first_forms;
+    let short = |i: usize| view.tokens[i].norm.chars().filter(|c| c.is_alphabetic()).count() < 3;
     let mut added = Vec::new();
     for r in ranges {
         let mut i = r.start;
@@ -258,16 +274,22 @@ fn propagate(view: &TextView, ranges: &[Range<usize>], mut spans: Vec<NerSpan>, 
                 i += 1;
                 continue;
             }
+            let core = core_of(i);
+            if !core.iter().any(|c| *c != 0 && firsts.contains(c)) {
+                i += 1;
+                continue;
+            }
             let mut hit = None;
             'len: for len in (1..=MAX.min(r.end - i)).rev() {
                 if (i..i + len).any(|j| covered[j]) {
                     continue;
                 }
-                if len == 1 && view.tokens[i].norm.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-                    continue;
-                }
-                for c in core_of(i).into_iter().filter(|c| *c != 0) {
+                for c in core.into_iter().filter(|c| *c != 0) {
                     if let Some(&(t, conf)) = best.get(&name_key(std::iter::once(c).chain(norms[i + 1..i + len].iter().copied()))) {
+                        // one word needs three letters (checked only on a hit: it is not free)
+                        if len == 1 && short(i) {
+                            break 'len;
+                        }
                         hit = Some((len, t, conf));
                         break 'len;
                     }

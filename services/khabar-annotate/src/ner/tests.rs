@@ -212,3 +212,30 @@ fn embedded_models_load_and_find_names() {
     assert!(fa.contains(&("حسن روحانی".to_string(), EntityType::Person)), "{fa:?}");
     assert!(fa.contains(&("تهران".to_string(), EntityType::Loc)), "{fa:?}");
 }
+
+#[test]
+fn words_without_clitic_letters_have_one_reading() {
+    // word_infos and propagation skip Token::readings when may_have_clitics says no
+    for (text, lang) in [
+        (include_str!("../../../../seeds/000_c90f51232120332e.txt"), Lang::Ar),
+        (include_str!("../../../../seeds/003_582982c64e34e579.txt"), Lang::Fa),
+        ("وبغداد بغداد للأمم لل كتب فالعراق والـ بالبيت كالبحر ولد", Lang::Ar),
+    ] {
+        let v = TextView::new(text, Some(lang));
+        for t in v.tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            if !features::may_have_clitics(&t.norm) {
+                assert_eq!(t.readings(&v.chars).len(), 1, "{}", t.norm);
+            }
+        }
+    }
+}
+
+#[test]
+fn embedded_models_tag_the_same_after_a_round_trip() {
+    // the inline weight table gives the same scores as the file's weights
+    let models = Models::embedded();
+    let v = TextView::new(include_str!("../../../../seeds/000_c90f51232120332e.txt"), Some(Lang::Ar));
+    let again = Tagger::from_bytes(&models.ar.model().to_bytes()).unwrap();
+    assert_eq!(models.ar.tag(&v), again.tag(&v));
+    assert!(!models.ar.tag(&v).is_empty());
+}

@@ -61,8 +61,13 @@ pub struct Model {
     keys: Vec<u32>,
     /// `weights[f * L + label]`, in units of `scale`.
     weights: Vec<i16>,
-    /// Open-addressing table: (key, feature index + 1), 0 = empty.
-    table: Vec<(u32, u32)>,
+    /// Open-addressing table of the feature keys (linear probing; 0 = empty, a real key 0 is
+    /// [`Model::key0`]), its weights in `rows` at the same slot: one cache miss per lookup.
+    slot_keys: Vec<u32>,
+    /// `rows[slot * L + label]`, in units of `scale`.
+    rows: Vec<i16>,
+    /// Slot of the feature whose key is 0, if it has weights.
+    key0: Option<usize>,
     shift: u32,
     pub(crate) clusters: Clusters,
     /// Names seen in the training data.
@@ -131,25 +136,41 @@ impl Model {
             keys.push(k);
             weights.extend(w.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16));
         }
-        let mut m = Model { lang, types, scale, temperature: 1.0, propagate: false, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters, gazetteer: Gazetteer::default() };
+        let mut m = Model { lang, types, scale, temperature: 1.0, propagate: false, trans, start, end, keys, weights, slot_keys: Vec::new(), rows: Vec::new(), key0: None, shift: 0, clusters, gazetteer: Gazetteer::default() };
         m.build_table();
         m
     }
 
     fn build_table(&mut self) {
+        let l = self.n_labels();
         let n = self.keys.len().max(1);
-        let bits = (usize::BITS - (n * 2 - 1).leading_zeros()).max(4);
+        // load at most 2/3: probes stay short and mostly within one cache line of keys
+        let bits = (usize::BITS - (n * 3 / 2).max(1).leading_zeros()).max(4);
         self.shift = 64 - bits;
-        let mut table = vec![(0u32, 0u32); 1usize << bits];
-        let mask = table.len() - 1;
+        let size = 1usize << bits;
+        let mask = size - 1;
+        let mut slot_keys = vec![0u32; size];
+        let mut rows = vec![0i16; size * l + l];
+        self.key0 = None;
         for (i, &k) in self.keys.iter().enumerate() {
-            let mut s = self.slot(k);
-            while table[s].1 != 0 {
-                s = (s + 1) & mask;
+            let s = if k == 0 {
+                // kept apart: key 0 marks an empty slot; its row is the extra one at the end
+                size
+            } else {
+                let mut s = self.slot(k);
+                while slot_keys[s] != 0 {
+                    s = (s + 1) & mask;
+                }
+                slot_keys[s] = k;
+                s
+            };
+            if k == 0 {
+                self.key0 = Some(size);
             }
-            table[s] = (k, i as u32 + 1);
+            rows[s * l..s * l + l].copy_from_slice(&self.weights[i * l..i * l + l]);
         }
-        self.table = table;
+        self.slot_keys = slot_keys;
+        self.rows = rows;
     }
 
     #[inline]
@@ -157,38 +178,72 @@ impl Model {
         ((key as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
-    /// Index of a feature, if it has weights.
+    /// Slot (row) of a feature, if it has weights.
     #[inline]
     fn find(&self, key: u32) -> Option<usize> {
-        let mask = self.table.len() - 1;
+        if key == 0 {
+            return self.key0;
+        }
+        let mask = self.slot_keys.len() - 1;
         let mut s = self.slot(key);
         loop {
-            let (k, i) = self.table[s];
-            if i == 0 {
-                return None;
-            }
+            let k = self.slot_keys[s];
             if k == key {
-                return Some(i as usize - 1);
+                return Some(s);
+            }
+            if k == 0 {
+                return None;
             }
             s = (s + 1) & mask;
         }
     }
 
-    /// Adds the emission scores of a token with features `feats` to `out` (one per label).
-    #[inline]
-    pub(crate) fn emission(&self, feats: &[u32], out: &mut [f32]) {
-        let l = self.n_labels();
-        let mut acc = [0i32; 16];
-        let acc = &mut acc[..l];
-        for &f in feats {
-            if let Some(i) = self.find(f) {
-                for (a, &w) in acc.iter_mut().zip(&self.weights[i * l..i * l + l]) {
-                    *a += w as i32;
-                }
+    /// Hints the memory of the slot where `key` is looked up first.
+    #[inline(always)]
+    fn prefetch(&self, key: u32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let s = self.slot(key);
+            let l = self.n_labels();
+            // SAFETY: prefetching is a hint and never faults; both pointers are in bounds.
+            #[allow(unused_unsafe)]
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(self.slot_keys.as_ptr().add(s) as *const i8);
+                _mm_prefetch::<_MM_HINT_T0>(self.rows.as_ptr().add(s * l) as *const i8);
             }
         }
-        for (o, a) in out.iter_mut().zip(acc.iter()) {
-            *o = *a as f32 * self.scale;
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
+
+    /// Emission scores of several tokens at once: token `t` has the features
+    /// `feats[offsets[t]..offsets[t + 1]]` and gets the scores `out[t * L..(t + 1) * L]`.
+    /// The table slots are prefetched a few features ahead, so that the cache misses of the
+    /// lookups overlap instead of following one another.
+    pub(crate) fn emissions(&self, feats: &[u32], offsets: &[u32], out: &mut [f32]) {
+        const AHEAD: usize = 12;
+        let l = self.n_labels();
+        debug_assert!(l <= 16);
+        for &f in feats.iter().take(AHEAD) {
+            self.prefetch(f);
+        }
+        for (t, w) in offsets.windows(2).enumerate() {
+            let mut acc = [0i32; 16];
+            let acc = &mut acc[..l];
+            for j in w[0] as usize..w[1] as usize {
+                if let Some(&f) = feats.get(j + AHEAD) {
+                    self.prefetch(f);
+                }
+                if let Some(s) = self.find(feats[j]) {
+                    for (a, &x) in acc.iter_mut().zip(&self.rows[s * l..s * l + l]) {
+                        *a += x as i32;
+                    }
+                }
+            }
+            for (o, a) in out[t * l..t * l + l].iter_mut().zip(acc.iter()) {
+                *o = *a as f32 * self.scale;
+            }
         }
     }
 
@@ -313,7 +368,7 @@ impl Model {
                 id[g] = u16::try_from(r.var()?).map_err(|_| ModelError::Corrupt("cluster id"))?;
             }
         }
-        let mut map = HashMap::with_capacity(nw);
+        let mut map = HashMap::with_capacity_and_hasher(nw, Default::default());
         map.extend(hashes.into_iter().zip(ids));
         let nn = r.u32()? as usize;
         let mut gkeys = Vec::with_capacity(nn);
@@ -323,12 +378,12 @@ impl Model {
             gkeys.push(prev);
         }
         let gvals = r.take(nn)?;
-        let mut gmap = HashMap::with_capacity(nn);
+        let mut gmap = HashMap::with_capacity_and_hasher(nn, Default::default());
         gmap.extend(gkeys.into_iter().zip(gvals.iter().copied()));
         if r.at != p.len() {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
-        let mut m = Model { lang, types, scale, temperature, propagate, trans, start, end, keys, weights, table: Vec::new(), shift: 0, clusters: Clusters { map }, gazetteer: Gazetteer { map: gmap } };
+        let mut m = Model { lang, types, scale, temperature, propagate, trans, start, end, keys, weights, slot_keys: Vec::new(), rows: Vec::new(), key0: None, shift: 0, clusters: Clusters { map }, gazetteer: Gazetteer { map: gmap } };
         m.build_table();
         Ok(m)
     }
@@ -396,6 +451,40 @@ impl<'a> Reader<'a> {
                 return Ok(x);
             }
             shift += 7;
+        }
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_finds_its_own_weights() {
+        let l = 7;
+        // keys with collisions in the slot hash, and the key 0 that marks empty slots
+        let keys: Vec<u32> = (0..5000u32).map(|i| i.wrapping_mul(2_654_435_761) ^ (i << 7)).chain([0, 1, u32::MAX]).collect();
+        let feats: Vec<(u32, Vec<f32>)> = keys.iter().map(|&k| (k, (0..l).map(|y| ((k as u64 * 31 + y as u64) % 97) as f32 - 48.0).collect())).collect();
+        let types = vec!["PER".to_string(), "ORG".to_string(), "LOC".to_string()];
+        let m = Model::from_weights(Lang::Ar, types, feats, vec![0.0; l * l], vec![0.0; l], vec![0.0; l], 0.0, Clusters::default());
+        for (f, &k) in m.keys.iter().enumerate() {
+            let s = m.find(k).expect("a kept feature is found");
+            assert_eq!(&m.rows[s * l..s * l + l], &m.weights[f * l..f * l + l], "key {k}");
+        }
+        for k in [2u32, 3, 12345, 0xdead_beef] {
+            if m.keys.binary_search(&k).is_err() {
+                assert!(m.find(k).is_none());
+            }
+        }
+        // several tokens at once = one at a time
+        let all: Vec<u32> = keys.iter().copied().take(40).chain([7, 9]).collect();
+        let offsets = [0u32, 10, 11, 30, 42];
+        let mut out = vec![0f32; 4 * l];
+        m.emissions(&all, &offsets, &mut out);
+        for t in 0..4 {
+            let mut one = vec![0f32; l];
+            m.emissions(&all[offsets[t] as usize..offsets[t + 1] as usize], &[0, offsets[t + 1] - offsets[t]], &mut one);
+            assert_eq!(&out[t * l..t * l + l], &one[..]);
         }
     }
 }
