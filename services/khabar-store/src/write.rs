@@ -108,10 +108,13 @@ pub const MAX_TEXT_ALIASES: usize = 64;
 /// the first origin in `Origin`'s order, and as aliases the smallest [`MAX_TEXT_ALIASES`] names
 /// seen (display names included), less the display name.
 fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> bool {
+    if stored.origin == Origin::KnowledgeBase {
+        return false; // the same from every document
+    }
     let before = stored.clone();
-    if new.origin == Origin::KnowledgeBase && stored.origin != Origin::KnowledgeBase {
+    if new.origin == Origin::KnowledgeBase {
         *stored = new.clone();
-    } else if stored.origin != Origin::KnowledgeBase {
+    } else {
         let mut names: BTreeSet<String> = stored.aliases.iter().chain(&new.aliases).cloned().collect();
         names.insert(stored.display_name.clone());
         names.insert(new.display_name.clone());

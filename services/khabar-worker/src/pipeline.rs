@@ -121,6 +121,12 @@ pub fn prepare(raw: RawDocument, max_bytes: usize) -> Result<Prepared, IngestErr
 /// Annotates and stores one prepared document. Skips annotation when the store already holds
 /// the same text and metadata annotated by this annotator version.
 pub fn ingest(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64) -> Result<Ingested, IngestError> {
+    ingest_probed(annotator, store, doc, now_ms, &mut |_| {})
+}
+
+/// [`ingest`], calling `mark` at the end of each annotation stage (see
+/// [`Annotator::annotate_probed`]); what follows the last mark is the store write.
+pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> Result<Ingested, IngestError> {
     if store.is_unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? {
         let meta = store.get_document(&doc.id)?;
         return Ok(Ingested {
@@ -131,11 +137,8 @@ pub fn ingest(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64) 
             changes: Vec::new(),
         });
     }
-    let annotations = annotator.annotate(&Input {
-        text: &doc.text,
-        lang_hint: None,
-        publish_date: (!doc.given.publish_date.is_empty()).then_some(doc.given.publish_date.as_str()),
-    });
+    let input = Input { text: &doc.text, lang_hint: None, publish_date: (!doc.given.publish_date.is_empty()).then_some(doc.given.publish_date.as_str()) };
+    let annotations = annotator.annotate_probed(&input, mark);
     let entity_mentions = annotations.mentions.len() as u32;
     let mut ids: Vec<&str> = annotations.events.iter().map(|e| e.id.as_str()).collect();
     ids.sort_unstable();

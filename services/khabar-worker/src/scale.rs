@@ -202,7 +202,6 @@ pub fn run(a: &ScaleArgs) -> anyhow::Result<()> {
     let written = AtomicU64::new(store.document_count()?);
     let stop = AtomicBool::new(false);
     let start = Instant::now();
-    let mut rows = Vec::new();
     let mut sizes = a.sizes.clone();
     sizes.sort_unstable();
     for &target in &sizes {
@@ -255,7 +254,6 @@ pub fn run(a: &ScaleArgs) -> anyhow::Result<()> {
         row["raw_text_bytes"] = serde_json::json!(text);
         row["store_vs_raw_text"] = serde_json::json!(((store.size_on_disk() as f64 / text as f64) * 100.0).round() / 100.0);
         println!("{}", serde_json::to_string(&row)?);
-        rows.push(row);
         if stop.load(Ordering::Relaxed) {
             break;
         }

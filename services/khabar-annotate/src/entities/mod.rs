@@ -27,7 +27,6 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -162,15 +161,7 @@ pub fn identity_key(key: &str) -> String {
 /// (a placeholder or a model of another format version gives `None`, and the stage runs on the
 /// knowledge base and patterns alone).
 pub fn trained_models() -> Option<&'static ner::Models> {
-    static MODELS: OnceLock<Option<ner::Models>> = OnceLock::new();
-    MODELS
-        .get_or_init(|| {
-            let ar = ner::Tagger::from_bytes(include_bytes!("../../models/ner-ar.bin")).ok()?;
-            let fa = ner::Tagger::from_bytes(include_bytes!("../../models/ner-fa.bin")).ok()?;
-            let trained = !ar.model().types.is_empty() && !fa.model().types.is_empty();
-            trained.then_some(ner::Models { ar, fa })
-        })
-        .as_ref()
+    ner::Models::try_embedded().filter(|m| !m.ar.model().types.is_empty() && !m.fa.model().types.is_empty())
 }
 
 /// The entity stage with its compiled resources; build once, share across threads.

@@ -606,7 +606,6 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
 /// then the earliest), so that id is also the one other documents compute for that event.
 fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
     let n = reports.len();
-    let mut cluster_of: Vec<usize> = (0..n).collect();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         let mut joined = None;
@@ -626,14 +625,8 @@ fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
             }
         }
         match joined {
-            Some(ci) => {
-                clusters[ci].push(i);
-                cluster_of[i] = ci;
-            }
-            None => {
-                cluster_of[i] = clusters.len();
-                clusters.push(vec![i]);
-            }
+            Some(ci) => clusters[ci].push(i),
+            None => clusters.push(vec![i]),
         }
     }
     for c in &clusters {

@@ -359,13 +359,16 @@ static EMBEDDED_AR: &[u8] = include_bytes!("../../models/ner-ar.bin");
 static EMBEDDED_FA: &[u8] = include_bytes!("../../models/ner-fa.bin");
 
 impl Models {
-    /// The models compiled into the library, decoded once per process.
+    /// The models compiled into the library, decoded once per process; `None` when a file does
+    /// not decode (a placeholder, another format version).
+    pub fn try_embedded() -> Option<&'static Models> {
+        static MODELS: OnceLock<Option<Models>> = OnceLock::new();
+        MODELS.get_or_init(|| Some(Models { ar: Tagger::from_bytes(EMBEDDED_AR).ok()?, fa: Tagger::from_bytes(EMBEDDED_FA).ok()? })).as_ref()
+    }
+
+    /// [`Models::try_embedded`], for callers that cannot work without them.
     pub fn embedded() -> &'static Models {
-        static MODELS: OnceLock<Models> = OnceLock::new();
-        MODELS.get_or_init(|| Models {
-            ar: Tagger::from_bytes(EMBEDDED_AR).expect("embedded Arabic NER model"),
-            fa: Tagger::from_bytes(EMBEDDED_FA).expect("embedded Persian NER model"),
-        })
+        Self::try_embedded().expect("embedded NER models decode")
     }
 
     /// The labeller for `lang` (Arabic for `Und`).
