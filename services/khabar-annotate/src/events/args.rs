@@ -112,6 +112,27 @@ impl Ctx<'_> {
     }
 
     /// Participants of an event.
+    /// A name that opens its sentence and is followed by a colon ("الرئيس إلهام علييف: زيارة
+    /// …", "ظریف: …"): the speaker of what follows, as headlines quote it, not a party of the
+    /// event told after the colon. At most two words (a title) may come before the name.
+    fn speaker(&self, a: usize, b: usize) -> bool {
+        let tokens = self.tokens;
+        let Some(colon) = tokens.get(b) else { return false };
+        if colon.kind != TokenKind::Punct || !matches!(colon.norm.as_str(), ":" | "：") {
+            return false;
+        }
+        let sentence = tokens[a].sentence;
+        // at most two words back to the sentence's first token
+        let mut start = a;
+        while start > 0 && tokens[start - 1].sentence == sentence {
+            if a - start == 2 || tokens[start - 1].kind != TokenKind::Word {
+                return false;
+            }
+            start -= 1;
+        }
+        true
+    }
+
     pub(super) fn participants(&self, etype: EventType, trig: &[usize], first_is_verb: bool, win: (usize, usize), place: Option<usize>) -> (Vec<Participant>, Option<String>) {
         let mut out: Vec<Participant> = Vec::new();
         let mut event_entity = None;
@@ -125,6 +146,9 @@ impl Ctx<'_> {
             let men = &self.mentions[m];
             let Some(id) = men.entity.clone() else { continue };
             let (a, b) = self.mention_toks[m];
+            if b <= t0 && self.speaker(a, b) {
+                continue;
+            }
             // how far from the nearest trigger
             let d = trig.iter().map(|&t| if a > t { a - t } else { t.saturating_sub(b) }).min().unwrap_or(0);
             if d > super::PARTICIPANT_REACH {

@@ -9,7 +9,9 @@
 //!    الصواريخ … حيث قتل 21" is one attack), except two verbs of that type in separate clauses
 //!    (two meetings); casualty words join the sentence's attack, or make an attack of their own
 //!    (a killing) or, next to a war word, a CASUALTIES event (the overall toll); a demonstrative
-//!    event noun ("هذا الاجتماع", "این دیدار") is another report of the latest event of its type;
+//!    or bare definite event noun ("هذا الاجتماع", "این دیدار", "في القمة،") is another report
+//!    of the latest event of its type, and so is a resolution issued by a bare body noun ("أصدر
+//!    المجلس ستة قرارات"); a name before a colon opening a sentence is its speaker, no party;
 //! 3. **arguments** ([`args`]) from the event's sentence (or clause): participants with roles,
 //!    place, time, casualty counts, document number;
 //! 4. **realis** ([`realis`]);
@@ -421,7 +423,10 @@ impl<'a> Ctx<'a> {
                     let next = hits.iter().filter(|x| x.kind == h.kind && x.m.start > h.m.end + 2).map(|x| x.m.start).min().unwrap_or(b);
                     let dated = |lo: usize, hi: usize| self.time_toks.iter().enumerate().any(|(k, &(ta, tb))| ta >= lo && tb <= hi && self.times[k].value.split('-').next().is_some_and(|y| y.len() == 4));
                     let both_dated = !h.verb && dated(last, h.m.start) && dated(h.m.end, next);
-                    let separate = !h.anaphoric && (two_verbs || own_date || both_dated);
+                    // a bare or demonstrative noun ("في القمة،") next to a named event of its
+                    // type ("مؤتمر جاكارتا") is about the event already reported, not that one
+                    let mixed = h.anaphoric != g.anaphoric && !h.verb && g.hits.iter().all(|x| !x.verb);
+                    let separate = mixed || (!h.anaphoric && (two_verbs || own_date || both_dated));
                     (!separate).then_some(gi)
                 }
             };
@@ -541,6 +546,38 @@ fn times_compatible(a: &str, b: &str) -> bool {
     a.bytes().zip(b.bytes()).take(n).all(|(x, y)| x == y || x == b'X' || y == b'X')
 }
 
+/// Two day-precise time values (days or ranges of days) that share a day: "1994-12-13" and
+/// "1994-12-13/1994-12-14" are one summit. ISO dates compare as strings.
+fn days_overlap(a: &str, b: &str) -> bool {
+    let bounds = |v: &str| {
+        let mut it = v.split('/');
+        let lo = it.next().unwrap_or("").to_string();
+        let hi = it.next().map(str::to_string).unwrap_or_else(|| lo.clone());
+        (lo, hi)
+    };
+    let ((a0, a1), (b0, b1)) = (bounds(a), bounds(b));
+    if a0.contains('X') || b0.contains('X') {
+        return a == b;
+    }
+    a0 <= b1 && b0 <= a1
+}
+
+/// Both reports name the same actor (the one who joins or signs).
+fn shared_actor(x: &EventReport, y: &EventReport) -> bool {
+    x.participants.iter().any(|p| p.role == Role::Actor && y.participants.iter().any(|q| q.role == Role::Actor && q.entity == p.entity))
+}
+
+/// The other sides of two reports do not contradict each other: one names none, or they share
+/// one (an actor of one report may be the recipient of the other when a report lists both
+/// countries of a visit as its subject).
+fn counterparts_compatible(x: &EventReport, y: &EventReport) -> bool {
+    fn others(r: &EventReport) -> impl Iterator<Item = &str> {
+        r.participants.iter().filter(|p| p.role == Role::Recipient).map(|p| p.entity.as_str())
+    }
+    let names = |r: &EventReport, e: &str| r.participants.iter().any(|p| p.entity == e);
+    others(x).next().is_none() || others(y).next().is_none() || others(x).any(|o| names(y, o)) || others(y).any(|o| names(x, o))
+}
+
 fn same_parties(x: &EventReport, y: &EventReport) -> bool {
     x.participants.is_empty() || y.participants.is_empty() || x.participants.iter().any(|p| y.participants.iter().any(|q| q.entity == p.entity))
 }
@@ -576,7 +613,11 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
         return (true, true);
     }
     let day = |r: &EventReport| r.time.as_ref().map(|t| t.value.clone()).filter(|v| key::day_precise(v));
-    if day(x).is_some() && day(x) == day(y) {
+    // (a conference's report may give one of its days: the same conference; resolutions and
+    // attacks of one day need the same day, several are adopted or made on one)
+    if let (Some(a), Some(b)) = (day(x), day(y))
+        && (a == b || (x.etype == EventType::Conference && days_overlap(&a, &b)))
+    {
         return (true, true);
     }
     let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
@@ -592,6 +633,15 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
     if x.etype == EventType::Conference && org(x).iter().any(|o| org(y).contains(o)) {
         return (true, false);
     }
+    // an agreement is told by who signs or joins it: the same signer with no other counterpart
+    // is the same agreement in one document ("انضمامها للمنظمة" … "انضمامها كعضو في منظمة
+    // التعاون الإسلامي"; the nuclear deal signed, concluded, "since the signing"). Not for
+    // visits: on a 600-article sample the same visitor made different trips in one article.
+    // A named treaty tells agreements apart: a report that names one ("انضمت إلى ميثاق باريس")
+    // never joins this way.
+    if x.etype == EventType::Agreement && x.document_reference.is_none() && y.document_reference.is_none() && shared_actor(x, y) && counterparts_compatible(x, y) {
+        return (true, false);
+    }
     // the next sentence goes on about the event without saying when or where again
     if gap <= 1 && (y.time.is_none() && y.place.is_none()) {
         return (true, false);
@@ -600,8 +650,9 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
 }
 
 /// One event per real-world event inside a document: reports of one type that share a
-/// document number, a named event, a day, or a place (with no date, number, name, place or, for
-/// meetings, parties that tell them apart) are reports of one event and take the id of its most
+/// document number, a named event, a day (for a conference, a day of its range), a place, or
+/// for an agreement its signer (with no date, number, name, place or, for meetings, parties
+/// that tell them apart) are reports of one event and take the id of its most
 /// informative report (a day-precise date first, then a document number, a place, more parties,
 /// then the earliest), so that id is also the one other documents compute for that event.
 fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
@@ -783,7 +834,34 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
             None => {}
         }
     }
+    // "أصدر المجلس ستة قرارات", "وقد أصدرت القمة ثلاث وعشرون بندا": a body named by a bare
+    // definite noun issues more of what it was just said to issue; without a number of its own
+    // this is another report of the latest resolution a few sentences back (when there is one)
+    if g.etype == EventType::Resolution && r.document_reference.is_none() && is_verb && ctx.anaphoric_issuer(pe, win.1) {
+        let ante = earlier.iter().rev().find(|(s, e)| e.etype == EventType::Resolution && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty());
+        if let Some((_, ante)) = ante {
+            r.id = ante.id.clone();
+            return Some(r);
+        }
+    }
     let evidence_text = r.evidence.text(ctx.chars);
     r.id = key::event_id(&key::event_key(&r, &evidence_text));
     Some(r)
+}
+
+/// Nouns of issuing bodies that, bare and definite, refer to the body the text is about.
+const ISSUER_NOUNS: &[&str] = &["المجلس", "المؤتمر", "القمة", "الاجتماع", "الدورة", "اللجنة", "الجمعية", "المنظمة"];
+
+impl Ctx<'_> {
+    /// The subject right after a verb (token `k`) is a bare definite body noun ("أصدر المجلس",
+    /// "أصدرت القمة") with no name after it ("المجلس الأوروبي", "القمة الإسلامية" are named).
+    fn anaphoric_issuer(&self, k: usize, end: usize) -> bool {
+        static NOUNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let nouns = NOUNS.get_or_init(|| ISSUER_NOUNS.iter().map(|n| crate::text::normalize(n)).collect());
+        if self.lang == Lang::Fa || k >= end || self.mention_at(k).is_some() || !nouns.contains(&self.tokens[k].norm) {
+            return false;
+        }
+        // an adjective or a name after it makes it a named body
+        self.tokens.get(k + 1).filter(|_| k + 1 < end).is_none_or(|n| n.kind != TokenKind::Word || !n.norm.starts_with("ال") && self.mention_at(k + 1).is_none())
+    }
 }

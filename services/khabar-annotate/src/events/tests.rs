@@ -248,3 +248,75 @@ fn persian_killing_without_attack_word() {
     let e = events_fa("در این انفجار ۵ نفر کشته شدند.");
     assert!(e.iter().any(|r| r.etype == EventType::Attack && r.casualties.dead.map(|c| c.value) == Some(5)), "{e:#?}");
 }
+
+// ---------------------------------------------------------------- discourse links (one event, several reports)
+
+/// Two sentences with no event, so that reports around them are not adjacent sentences.
+const FILLER: &str = "وتشهد المنطقة طقسا معتدلا هذا الأسبوع. ويتوقع الخبراء ارتفاع أسعار الخضار.";
+
+fn of_type(evs: &[EventReport], t: EventType) -> Vec<&EventReport> {
+    evs.iter().filter(|r| r.etype == t).collect()
+}
+
+/// At least two reports, all with one id.
+fn one_id(reports: &[&EventReport], all: &[EventReport]) {
+    assert!(reports.len() >= 2, "{all:#?}");
+    assert!(reports.iter().all(|r| r.id == reports[0].id), "{reports:#?}");
+}
+
+#[test]
+fn conference_day_inside_its_range_is_the_same_conference() {
+    let e = events(&format!("عقد مؤتمر وزراء الخارجية العرب في القاهرة يومي 3 و4 مارس 2021. {FILLER} وخلال المؤتمر الذي عقد في القاهرة في 3 مارس 2021 ناقش الوزراء الأزمة."));
+    let confs = of_type(&e, EventType::Conference);
+    one_id(&confs, &e);
+    // resolutions need the same day: several are adopted at one conference
+    assert!(super::days_overlap("2021-03-03", "2021-03-03/2021-03-04"));
+    assert!(!super::days_overlap("2021-03-05", "2021-03-03/2021-03-04"));
+    assert!(!super::days_overlap("XXXX-03-03", "2021-03-03"));
+}
+
+#[test]
+fn the_same_signer_is_the_same_agreement_in_a_document() {
+    let e = events(&format!("أعلنت وزارة الخارجية أن الأردن انضم إلى الاتفاقية العام الماضي. {FILLER} وقال الوزير إن انضمام الأردن للاتفاقية يعزز التعاون الإقليمي."));
+    let agr = of_type(&e, EventType::Agreement);
+    one_id(&agr, &e);
+}
+
+#[test]
+fn a_named_treaty_keeps_accessions_apart() {
+    let e = events(&format!("انضمت جمهورية أذربيجان إلى ميثاق باريس في 20 ديسمبر 1993. {FILLER} وانضمت أذربيجان إلى اتفاقية التجارة الحرة."));
+    let agr = of_type(&e, EventType::Agreement);
+    assert_eq!(agr.len(), 2, "{e:#?}");
+    assert!(agr[0].document_reference.is_some(), "{agr:#?}");
+    assert_ne!(agr[0].id, agr[1].id, "{agr:#?}");
+}
+
+#[test]
+fn a_body_named_by_a_bare_noun_issues_more_of_the_same_resolution() {
+    let e = events(&format!("أصدر مؤتمر القمة الإسلامي في الرياض عام 2010 القرار رقم 5/12 بشأن القدس. {FILLER} وقد أصدرت القمة عشرين بندا تؤيد حقوق الشعب الفلسطيني."));
+    let res = of_type(&e, EventType::Resolution);
+    one_id(&res, &e);
+    // a named body is not a reference back
+    let e = events(&format!("أصدر مؤتمر القمة الإسلامي في الرياض عام 2010 القرار رقم 5/12 بشأن القدس. {FILLER} وأصدر المجلس الأوروبي بيانا يدعو إلى التهدئة."));
+    let res = of_type(&e, EventType::Resolution);
+    assert!(res.len() >= 2, "{e:#?}");
+    assert_ne!(res[0].id, res[1].id, "{res:#?}");
+}
+
+#[test]
+fn a_speaker_before_a_colon_is_not_a_party() {
+    let e = events("الرئيس إيمانويل ماكرون: زيارة وزير الخارجية الأردني أيمن الصفدي إلى دمشق مهمة.");
+    let v = one(&e, EventType::Visit);
+    assert!(!has_party(&v, "emmanuel_macron"), "{v:?}");
+    assert!(has_party(&v, "ayman_safadi") || has_party(&v, "jordan"), "{v:?}");
+}
+
+#[test]
+fn a_bare_event_noun_next_to_a_named_one_refers_back() {
+    let e = events("عقد مؤتمر القمة العربي في الرياض في 5 مايو 2015. وقد شارك الرئيس في القمة، حيث أشاد بنتائج مؤتمر جاكرتا الذي عقد في 1996.");
+    let confs = of_type(&e, EventType::Conference);
+    let riyadh = confs.iter().find(|r| time(r) == Some("2015-05-05")).expect("the Riyadh summit");
+    let bare = confs.iter().find(|r| r.trigger.start > riyadh.evidence.end && r.time.is_none()).unwrap_or_else(|| panic!("no report of the bare noun: {confs:#?}"));
+    assert_eq!(bare.id, riyadh.id, "{confs:#?}");
+    assert!(confs.iter().any(|r| time(r) == Some("1996") && r.id != riyadh.id), "{confs:#?}");
+}
