@@ -27,6 +27,8 @@ struct UnitEntry {
     kind: QuantityKind,
     unit: String,
     lang: LangTag,
+    /// An Arabic dual ("شخصان", "جنديين"): a count of two by itself.
+    dual: bool,
 }
 
 fn units() -> &'static PhraseTable<UnitEntry> {
@@ -35,12 +37,12 @@ fn units() -> &'static PhraseTable<UnitEntry> {
         let mut t = PhraseTable::new();
         for r in rows(data::UNITS) {
             let kind = match r[1] {
-                "person" => QuantityKind::Count,
+                "person" | "dual" => QuantityKind::Count,
                 "measure" => QuantityKind::Measure,
                 "percent" => QuantityKind::Percent,
                 other => panic!("units.tsv: unknown kind {other:?}"),
             };
-            t.insert(r[0], UnitEntry { kind, unit: r[2].to_string(), lang: LangTag::parse(r.get(3).copied().unwrap_or("*")) });
+            t.insert(r[0], UnitEntry { kind, unit: r[2].to_string(), lang: LangTag::parse(r.get(3).copied().unwrap_or("*")), dual: r[1] == "dual" });
         }
         t
     })
@@ -244,6 +246,9 @@ pub fn find_quantities(chars: &[char], tokens: &[Token], lang: Lang, taken: &[Sp
             continue;
         }
         let Some(m) = number_at(tokens, chars, i, lang) else {
+            if let Some(q) = dual_at(tokens, chars, i, lang) {
+                out.push(q);
+            }
             i += 1;
             continue;
         };
@@ -320,6 +325,18 @@ pub fn find_quantities(chars: &[char], tokens: &[Token], lang: Lang, taken: &[Sp
     out
 }
 
+/// An Arabic dual noun of people counts two by itself ("قتل شخصان", "مقتل جنديين"), with no
+/// number word. Only nouns whose plural is broken are listed (`units.tsv`, kind `dual`): the
+/// `-ين` of a sound plural ("مدنيين") is not a dual.
+fn dual_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> Option<Quantity> {
+    let t = &tokens[i];
+    if lang == Lang::Fa || t.kind != TokenKind::Word {
+        return None;
+    }
+    let entry = t.readings(original).into_iter().take(1).find_map(|r| units().longest_where(&r.form, tokens, i, |u| u.dual && u.lang.allows(lang)).map(|(_, u)| u.unit.clone()))?;
+    Some(Quantity { span: t.span, kind: QuantityKind::Count, value: 2.0, unit: entry, qualifier: Qualifier::Exact })
+}
+
 fn found_end(found: &Option<(QuantityKind, String, usize)>, number_end: usize) -> usize {
     found.as_ref().map_or(number_end, |f| f.2)
 }
@@ -389,6 +406,9 @@ mod tests {
         assert_eq!(v.iter().map(|x| (x.2, x.3.as_str())).collect::<Vec<_>>(), [(60e6, "tonne"), (100e6, "tonne")]);
         let v = q("از يك ميليون و 522 هزار در سال", Lang::Fa);
         assert_eq!(v[0].2, 1_522_000.0);
+        // Arabic duals of people count two; a sound plural in -ين does not
+        let v = q("قتل شخصان وأصيب جنديين في الهجوم على المدنيين", Lang::Ar);
+        assert_eq!(v.iter().map(|x| (x.1, x.2, x.3.as_str())).collect::<Vec<_>>(), [(QuantityKind::Count, 2.0, "person"), (QuantityKind::Count, 2.0, "person")]);
     }
 
     #[test]

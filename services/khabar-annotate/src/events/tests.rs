@@ -320,3 +320,10 @@ fn a_bare_event_noun_next_to_a_named_one_refers_back() {
     assert_eq!(bare.id, riyadh.id, "{confs:#?}");
     assert!(confs.iter().any(|r| time(r) == Some("1996") && r.id != riyadh.id), "{confs:#?}");
 }
+
+#[test]
+fn a_dual_counts_two_dead() {
+    let e = events("أعلنت الشرطة مقتل جنديين في انفجار عبوة ناسفة في بغداد.");
+    let a = one(&e, EventType::Attack);
+    assert_eq!(a.casualties.dead.map(|c| c.value), Some(2), "{a:?}");
+}
