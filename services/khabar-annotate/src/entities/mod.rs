@@ -202,7 +202,7 @@ impl EntityStage {
     fn candidates_probed(&self, view: &TextView, mark: &mut impl FnMut(Stage)) -> Vec<Cand> {
         let hits = matcher::kb_hits(view, self.kb);
         let (strong, weak) = resolve::kb_candidates(self.kb, self.cues, &hits);
-        let strong = select(strong);
+        let mut strong = select(strong);
         let n = view.tokens.len();
         let mut kb_at: Vec<Option<patterns::KbUnit>> = vec![None; n];
         let mut covered = vec![false; n];
@@ -224,8 +224,11 @@ impl EntityStage {
         if let Some(models) = self.ner {
             let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
             mark(Stage::Entities);
-            all.extend(resolve::model_candidates(self.kb, self.cues, view, models, &known));
+            let (found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
+            all.extend(found);
             mark(Stage::Ner);
+            strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
+            all.extend(metonyms);
         }
         all.extend(strong);
         let mut chosen = select(all);

@@ -17,7 +17,9 @@
 //!   [`super::identity_key`], several words) is that entity.
 //! - A pattern's type is its cue's (titles: PERSON; organisation heads: ORG or FAC).
 //! - A model span keeps the model's type (PERSON, ORG, LOC); where the knowledge base knows the
-//!   name, the knowledge-base hit (same span, higher priority) decides instead.
+//!   name, the knowledge-base hit (same span, higher priority) decides instead, except for a
+//!   city the model reads as an organisation on the same words with confidence at least
+//!   [`METONYMY_MIN`] (a club named after its city): an unlinked ORG.
 
 use std::collections::HashMap;
 
@@ -116,7 +118,11 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 /// is dropped (the knowledge base links and types it), and so is one that contains a known place
 /// (for a place) or a known name of its own type. An Arabic conjunction و/ف glued to the first word is left out of the span, and so
 /// is a preposition ب/ل/ك when the rest is a knowledge-base name.
-pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> Vec<Cand> {
+///
+/// Metonymy: a city the knowledge base matched that the model, sure of it, reads as an
+/// organisation on exactly the same words ("فاز ليون على بورتو": the clubs) is returned in the
+/// second list, as an unlinked ORG candidate to put in place of the city.
+pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
     let n = view.tokens.len();
     let mut tcues = vec![ner::TokenCue::default(); n];
     let mut covered = vec![false; n];
@@ -129,8 +135,19 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
     let tagger = models.get(view.lang);
     let words: std::collections::HashSet<&str> = view.tokens.iter().map(|t| t.norm.as_str()).collect();
     let mut out = Vec::new();
+    let mut metonyms = Vec::new();
     for s in tagger.tag_with_cues(view, &tcues) {
-        if s.confidence < MODEL_MIN || s.span.is_empty() || s.tokens.is_empty() || s.tokens.clone().all(|k| covered[k]) {
+        if s.confidence < MODEL_MIN || s.span.is_empty() || s.tokens.is_empty() {
+            continue;
+        }
+        if s.tokens.clone().all(|k| covered[k]) {
+            let city = strong.iter().find(|c| c.toks == s.tokens && matches!(c.link, Link::Kb(i) if kb.entities[i as usize].subtype == "city"));
+            if let (Some(c), EntityType::Org) = (city, s.etype)
+                && s.confidence >= METONYMY_MIN
+            {
+                let key = crate::kb::match_key(&view.text_of(c.span));
+                metonyms.push(Cand { span: c.span, toks: c.toks.clone(), etype: EntityType::Org, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
+            }
             continue;
         }
         // a place or person the knowledge base matched inside the span: the knowledge base decides
@@ -189,11 +206,13 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         }
         out.push(Cand { span, toks, etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
     }
-    out
+    (out, metonyms)
 }
 
 /// Least model confidence for a mention.
 pub const MODEL_MIN: f32 = 0.5;
+/// Least model confidence to read a known city as an organisation (metonymy).
+pub const METONYMY_MIN: f32 = 0.6;
 
 /// Links pattern names the knowledge base knows under another spelling ("منظمة الأمن والتعاون
 /// الأوروبية" for "منظمة الأمن والتعاون الأوروبي"): same type and the same

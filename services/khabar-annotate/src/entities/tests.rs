@@ -213,3 +213,13 @@ fn annotator_entity_api() {
         assert!(m.entity.as_deref().is_some_and(|id| id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')));
     }
 }
+
+#[test]
+fn a_city_the_model_reads_as_a_club_is_an_organisation() {
+    // written for this test; the clubs are named after their cities
+    let f = found("فاز ليون على بورتو بهدفين في دوري أبطال أوروبا.", Lang::Ar);
+    assert!(f.iter().any(|(s, id, t)| s == "ليون" && *t == EntityType::Org && id.starts_with("x-org-")), "{f:?}");
+    // the same city as a destination stays the city
+    let f = found("وصل الرئيس إلى ليون قادما من باريس.", Lang::Ar);
+    assert!(has(&f, "ليون", "lyon"), "{f:?}");
+}
