@@ -276,6 +276,20 @@ fn after_title(cx: &Ctx, title_end: usize) -> Option<Cand> {
             m += 1; // a ZWNJ part of the same word
             continue;
         }
+        // a known person after "بن": the father's name in a patronymic ("أحمد بن محمد بن راشد
+        // آل مكتوم" is the son), one longer name of someone else
+        let known_person = |k: usize| cx.kb_at.get(k).copied().flatten().filter(|u| u.etype == EntityType::Person);
+        if matches!(t.norm.as_str(), "بن" | "ابن" | "بنت") && cx.one_line(m, m + 2) {
+            if let Some(u) = known_person(m + 1) {
+                m = u.end;
+                break;
+            }
+        }
+        // right after the given name, the known person's own fuller name ("محمد حسني مبارك"):
+        // the knowledge base has it, and a lone given name would be a wrong mention
+        if known_person(m).is_some() {
+            return None;
+        }
         if words >= MAX_NAME || cx.kb_at[m].is_some() || !cx.name_like(m, false) || (cx.lang == Lang::Fa && m + 1 < n && light_verb(&cx.tok(m + 1).norm)) {
             break;
         }

@@ -223,3 +223,15 @@ fn a_city_the_model_reads_as_a_club_is_an_organisation() {
     let f = found("وصل الرئيس إلى ليون قادما من باريس.", Lang::Ar);
     assert!(has(&f, "ليون", "lyon"), "{f:?}");
 }
+
+#[test]
+fn a_known_person_inside_a_longer_name() {
+    // a patronymic: the son, not the known father
+    let f = found("وحضر سمو الشيخ أحمد بن محمد بن راشد آل مكتوم الحفل.", Lang::Ar);
+    assert!(f.iter().any(|(s, id, t)| s == "أحمد بن محمد بن راشد آل مكتوم" && *t == EntityType::Person && id.starts_with("x-person-")), "{f:?}");
+    assert!(!has(&f, "محمد بن راشد آل مكتوم", "mohammed_bin_rashid"), "{f:?}");
+    // the known person's fuller name: no lone given name
+    let f = found("أناب الرئيس محمد حسني مبارك وزيرة التعاون الدولي.", Lang::Ar);
+    assert!(has(&f, "حسني مبارك", "hosni_mubarak"), "{f:?}");
+    assert!(!f.iter().any(|(s, _, _)| s == "محمد"), "{f:?}");
+}
