@@ -3,7 +3,7 @@
 //! All of it is written against the narrow ordered key-value interface in [`kv`] (sled by
 //! default). The key layout is documented in [`keys`]; values and their codec in [`records`];
 //! the write path (one transaction per document) in `write.rs`; queries in `read.rs`;
-//! consistency checks and rebuilding in `check.rs`.
+//! consistency checks and rebuilding in `check.rs`; where the keys and bytes go in `stats.rs`.
 //!
 //! sled 0.34 is beta: everything derived (indexes, entities, events) can be rebuilt from the
 //! stored documents with [`Store::reindex`], and the documents themselves from their sources by
@@ -16,6 +16,7 @@ pub mod records;
 
 mod check;
 mod read;
+mod stats;
 mod write;
 
 use std::cell::RefCell;
@@ -28,6 +29,7 @@ pub use check::CheckReport;
 pub use events::{EventMentionView, EventView};
 pub use kv::{Kv, MemKv, SledKv};
 pub use read::{DocFilter, EntityFilter, EventFilter, Page, SearchHit};
+pub use stats::{StoreStats, TableStats};
 pub use records::{Change, ChangeKind, DocBody, DocMeta, EntityRecord, Given, StoredMention};
 
 /// Version of the key layout and codecs. A store written with another version is refused

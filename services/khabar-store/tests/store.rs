@@ -250,3 +250,32 @@ proptest! {
         prop_assert!(b.check(false).unwrap().is_clean(), "{:?}", b.check(false).unwrap());
     }
 }
+
+#[test]
+fn stats_count_every_key_by_table() {
+    for (store, _dir) in backends() {
+        let empty = store.stats().unwrap();
+        assert_eq!(empty.documents, 0);
+        assert!(empty.table("d/").is_none());
+        let meta_keys = empty.keys();
+        store.put_document(&doc("a", "نص الوثيقة", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("e1", EventType::Meet, "2024-07-13", &["osce"])])).unwrap();
+        store.put_document(&doc("b", "نص ثان", &[("baku", EntityType::Gpe)], &[])).unwrap();
+        let s = store.stats().unwrap();
+        assert_eq!(s.documents, 2);
+        for (table, keys) in [("d/", 2), ("b/", 2), ("e/", 2), ("it/", 2), ("v/", 1), ("jt/", 1), ("jp/", 1), ("c/", 1), ("il/", 2)] {
+            assert_eq!(s.table(table).map(|t| t.keys), Some(keys), "{table}: {s:?}");
+        }
+        // every key is counted once, in the table of its prefix, and key bytes add up
+        let d = s.table("d/").unwrap();
+        assert_eq!(d.key_bytes, 2 * "d/a".len() as u64);
+        assert!(d.value_bytes > 0);
+        assert_eq!(s.tables.iter().map(|t| t.keys).sum::<u64>(), s.keys());
+        assert!(s.keys() > meta_keys + 10);
+        assert!(s.tables.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        store.delete_document("a").unwrap();
+        store.delete_document("b").unwrap();
+        let s = store.stats().unwrap();
+        assert_eq!(s.documents, 0);
+        assert!(s.tables.iter().all(|t| t.prefix == "meta/" || t.prefix == "c/"), "only metadata and the change log stay: {s:?}");
+    }
+}

@@ -43,6 +43,16 @@ enum Command {
         #[arg(long, env = "KHABAR_DB")]
         db: PathBuf,
     },
+    /// Where a store's keys and bytes go: per table, keys, key bytes and value bytes (totals and
+    /// per document), with the size on disk.
+    Stats {
+        /// Store directory (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
     /// store size against raw text, peak RSS.
     Bench(khabar_worker::bench::BenchArgs),
@@ -165,6 +175,49 @@ impl std::io::Write for AckFile {
     }
 }
 
+fn print_stats(s: &khabar_store::StoreStats, json: bool) -> anyhow::Result<()> {
+    let per_doc = |x: u64| x as f64 / s.documents.max(1) as f64;
+    if json {
+        let tables: Vec<serde_json::Value> = s
+            .tables
+            .iter()
+            .map(|t| serde_json::json!({"prefix": t.prefix, "keys": t.keys, "key_bytes": t.key_bytes, "value_bytes": t.value_bytes}))
+            .collect();
+        let report = serde_json::json!({
+            "documents": s.documents,
+            "size_on_disk": s.size_on_disk,
+            "keys": s.keys(),
+            "logical_bytes": s.logical_bytes(),
+            "tables": tables,
+        });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{} documents; {} keys ({:.1} per document); {:.2} MB of keys and values ({:.0} bytes per document); {:.2} MB on disk ({:.0} bytes per document)",
+        s.documents,
+        s.keys(),
+        per_doc(s.keys()),
+        s.logical_bytes() as f64 / 1e6,
+        per_doc(s.logical_bytes()),
+        s.size_on_disk as f64 / 1e6,
+        per_doc(s.size_on_disk)
+    );
+    println!("{:<8} {:>12} {:>10} {:>14} {:>14} {:>10}", "table", "keys", "keys/doc", "key bytes", "value bytes", "bytes/doc");
+    for t in &s.tables {
+        println!(
+            "{:<8} {:>12} {:>10.2} {:>14} {:>14} {:>10.0}",
+            t.prefix,
+            t.keys,
+            per_doc(t.keys),
+            t.key_bytes,
+            t.value_bytes,
+            per_doc(t.key_bytes + t.value_bytes)
+        );
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logs(cli.log_json);
@@ -205,6 +258,7 @@ fn main() -> anyhow::Result<()> {
             pb.finish_and_clear();
             println!("reindexed {n} documents");
         }
+        Command::Stats { db, json } => print_stats(&khabar_store::Store::open(&db)?.stats()?, json)?,
         Command::Bench(a) => khabar_worker::bench::run(&a)?,
         Command::Scale(a) => khabar_worker::scale::run(&a)?,
         Command::Load(a) => {

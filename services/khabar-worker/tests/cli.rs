@@ -42,6 +42,15 @@ fn ingest_db_reports_bad_lines_goes_on_and_is_idempotent() {
     let re = worker().args(["reindex", "--db"]).arg(&db).output().unwrap();
     assert!(String::from_utf8_lossy(&re.stdout).contains("reindexed 7 documents"));
 
+    let stats = worker().args(["stats", "--json", "--db"]).arg(&db).output().unwrap();
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(s["documents"], 7);
+    let table = |p: &str| s["tables"].as_array().unwrap().iter().find(|t| t["prefix"] == p).cloned().unwrap_or_default();
+    assert_eq!(table("d/")["keys"], 7, "{s}");
+    assert_eq!(table("b/")["keys"], 7, "{s}");
+    assert!(s["size_on_disk"].as_u64().unwrap() > s["logical_bytes"].as_u64().unwrap(), "{s}");
+
     // the same JSON Lines under a prefix are new documents, not new versions
     let pre = worker().args(["ingest", "--id-prefix", "src2-", "--db"]).arg(&db).arg(&jsonl).output().unwrap();
     assert!(String::from_utf8_lossy(&pre.stdout).contains("2 created, 0 unchanged, 0 updated"), "{}", String::from_utf8_lossy(&pre.stdout));
