@@ -372,3 +372,26 @@ fn a_batch_is_written_whole_or_not_at_all() {
         assert!(store.check(false).unwrap().is_clean());
     }
 }
+
+#[test]
+fn a_compacted_copy_holds_the_same_keys_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("src")).unwrap();
+    for i in 0..30 {
+        let eid = format!("ev{i:02}");
+        store.put_document(&doc(&format!("d{i:02}"), "نص الوثيقة", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[(&eid, EventType::Meet, "2024-07-13", &["osce"])])).unwrap();
+    }
+    store.delete_document("d03").unwrap();
+    store.put_document(&doc("d04", "نص معدل", &[("osce", EntityType::Org)], &[])).unwrap();
+    let out = dir.path().join("dst");
+    let copy = store.compact_into(&out).unwrap();
+    let (a, b) = (store.stats().unwrap(), copy.stats().unwrap());
+    assert_eq!(a.tables, b.tables);
+    assert_eq!(b.documents, 29);
+    assert_eq!(copy.secret(), store.secret(), "page tokens stay valid");
+    assert!(copy.check(false).unwrap().is_clean());
+    assert_eq!(copy.get_body("d04").unwrap(), store.get_body("d04").unwrap());
+    drop(copy);
+    // never over an existing store
+    assert!(store.compact_into(&out).is_err());
+}

@@ -53,6 +53,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy a store, key by key in key order, into a new directory: the copy holds the live keys
+    /// only, written once (sled never gives back the space of the pages it rewrote).
+    Compact {
+        /// Store directory to copy (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+        /// New store directory (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
     /// store size against raw text, peak RSS.
     Bench(khabar_worker::bench::BenchArgs),
@@ -102,6 +112,10 @@ struct IngestArgs {
     /// With --db: flush the store and acknowledge every this many documents.
     #[arg(long, default_value_t = 1000)]
     flush_every: usize,
+    /// With --db: documents per store transaction (each document stays whole or absent after a
+    /// crash; larger batches write shared entity records and counters less often).
+    #[arg(long, default_value_t = local::DEFAULT_WRITE_BATCH)]
+    write_batch: usize,
 }
 
 fn init_logs(json: bool) {
@@ -148,7 +162,7 @@ fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
         let db = a.db.as_ref().expect("clap requires --server or --db");
         let store = khabar_store::Store::open(db)?;
         let annotator = khabar_annotate::Annotator::new();
-        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes, flush_every: a.flush_every };
+        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes, flush_every: a.flush_every, write_batch: a.write_batch };
         local::ingest_local(items, &annotator, &store, &opts, &show, ack_file.as_ref())?
     };
     pb.finish_and_clear();
@@ -259,6 +273,14 @@ fn main() -> anyhow::Result<()> {
             println!("reindexed {n} documents");
         }
         Command::Stats { db, json } => print_stats(&khabar_store::Store::open(&db)?.stats()?, json)?,
+        Command::Compact { db, out } => {
+            let store = khabar_store::Store::open(&db)?;
+            let before = store.size_on_disk();
+            let copy = store.compact_into(&out)?;
+            let (docs, after) = (copy.document_count()?, copy.size_on_disk());
+            drop(copy);
+            println!("copied {docs} documents: {:.2} MB on disk -> {:.2} MB in {}", before as f64 / 1e6, after as f64 / 1e6, out.display());
+        }
         Command::Bench(a) => khabar_worker::bench::run(&a)?,
         Command::Scale(a) => khabar_worker::scale::run(&a)?,
         Command::Load(a) => {
