@@ -96,7 +96,7 @@ impl Store {
             match doc {
                 Ok((meta, body)) => {
                     report.documents += 1;
-                    let st = DocState { meta: &meta, body: &body };
+                    let st = DocState::new(&meta, &body);
                     expected.transact(&|tx| apply(tx, id, None, Some(&st)).map(|_| ()))?;
                 }
                 Err(e) => {
@@ -192,7 +192,7 @@ impl Store {
         let mut n = 0u64;
         self.for_each_document(|id, doc| {
             let (meta, body) = doc?;
-            let st = DocState { meta: &meta, body: &body };
+            let st = DocState::new(&meta, &body);
             self.kv.transact(&|tx| apply(tx, id, None, Some(&st)).map(|_| ()))?;
             n += 1;
             progress(n);

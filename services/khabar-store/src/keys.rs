@@ -11,16 +11,18 @@
 //! | `ip/` | `ip/{date}/{doc}` | empty | documents by publication date |
 //! | `e/` | `e/{ent}` | `EntityRecord` | entity and its counts |
 //! | `it/` | `it/{TYPE}/{ent}` | empty | entities by type |
-//! | `ie/` | `ie/{doc}/{ent}` | u32 | entities of a document, with mention count |
-//! | `im/` | `im/{ent}/{doc}/{i:08}` | `Mention` | mentions of an entity (`i` = index in the document) |
+//! | `im/` | `im/{ent}/{doc}` | `Vec<u32>` | mentions of an entity in a document: their indexes in the document's mention list (the mentions and their texts are read from the body) |
 //! | `ia/` | `ia/{normalised alias}\0{ent}` | empty | alias search |
 //! | `v/` | `v/{evt}` | `EventRecord` | event with every report of it |
 //! | `jt/` | `jt/{TYPE}/{end}/{evt}` | empty | events by type, then time (end of interval) |
 //! | `jm/` | `jm/{end}/{evt}` | empty | events by time (end of interval) |
-//! | `jd/` | `jd/{doc}/{evt}` | empty | events of a document |
 //! | `jp/` | `jp/{ent}/{evt}` | empty | events by participant |
 //! | `jl/` | `jl/{ent}/{evt}` | empty | events by place |
 //! | `c/` | `c/{seq:016x}` | `Change` | event change log (WatchEvents) |
+//!
+//! The entities and the events of one document have no index of their own: the document's body
+//! lists them (ListEntities and ListEvents filtered by document read it; their page cursors are
+//! `ie/{doc}/{ent}` and `jd/{doc}/{evt}`, keys that are never written).
 
 use sha2::{Digest, Sha256};
 
@@ -31,7 +33,7 @@ pub const DOCS: &[u8] = b"meta/docs";
 pub const REINDEXING: &[u8] = b"meta/reindexing";
 
 /// Prefixes of the tables derived from documents (rebuilt by reindex).
-pub const DERIVED: &[&str] = &["il/", "is/", "ip/", "e/", "it/", "ie/", "im/", "ia/", "v/", "jt/", "jm/", "jd/", "jp/", "jl/"];
+pub const DERIVED: &[&str] = &["il/", "is/", "ip/", "e/", "it/", "im/", "ia/", "v/", "jt/", "jm/", "jp/", "jl/"];
 
 /// The first key after every key starting with `prefix`.
 pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
@@ -81,11 +83,15 @@ pub fn entity(id: &str) -> Vec<u8> {
 pub fn entity_by_type(t: &str, id: &str) -> Vec<u8> {
     k(&["it/", t, "/", id])
 }
-pub fn doc_entity(doc: &str, ent: &str) -> Vec<u8> {
-    k(&["ie/", doc, "/", ent])
+/// Page cursor prefix of the entities of a document (no such keys are written).
+pub fn doc_entity_prefix(doc: &str) -> String {
+    ["ie/", doc, "/"].concat()
 }
-pub fn mention(ent: &str, doc: &str, i: usize) -> Vec<u8> {
-    k(&["im/", ent, "/", doc, "/", &format!("{i:08}")])
+pub fn mention(ent: &str, doc: &str) -> Vec<u8> {
+    k(&["im/", ent, "/", doc])
+}
+pub fn mention_prefix(ent: &str) -> Vec<u8> {
+    k(&["im/", ent, "/"])
 }
 pub fn alias(norm: &str, ent: &str) -> Vec<u8> {
     let mut v = k(&["ia/", norm]);
@@ -102,8 +108,9 @@ pub fn event_by_type(t: &str, end: &str, id: &str) -> Vec<u8> {
 pub fn event_by_time(end: &str, id: &str) -> Vec<u8> {
     k(&["jm/", end, "/", id])
 }
-pub fn event_by_doc(doc: &str, id: &str) -> Vec<u8> {
-    k(&["jd/", doc, "/", id])
+/// Page cursor prefix of the events of a document (no such keys are written).
+pub fn doc_event_prefix(doc: &str) -> String {
+    ["jd/", doc, "/"].concat()
 }
 pub fn event_by_participant(ent: &str, id: &str) -> Vec<u8> {
     k(&["jp/", ent, "/", id])

@@ -58,9 +58,16 @@ pub trait Kv: Send + Sync {
 // ---------------------------------------------------------------- sled
 
 /// The sled backend: one sled tree holding every table under its key prefix.
+///
+/// Transactions do not use sled's transactions: sled 0.34 runs every transaction under one
+/// global write lock anyway, and its transactional insert reads each key before writing it.
+/// Here a transaction holds [`SledKv::writer`] (so transactions are serial and never conflict),
+/// reads the tree directly and buffers its writes, then applies them with one `apply_batch`,
+/// which sled makes atomic on recovery and invisible to readers until complete.
 pub struct SledKv {
     db: sled::Db,
     tree: sled::Tree,
+    writer: Mutex<()>,
 }
 
 impl SledKv {
@@ -76,7 +83,7 @@ impl SledKv {
             }
         })?;
         let tree = db.open_tree("khabar").map_err(backend)?;
-        Ok(SledKv { db, tree })
+        Ok(SledKv { db, tree, writer: Mutex::new(()) })
     }
 }
 
@@ -84,24 +91,26 @@ fn backend(e: sled::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-struct SledTxn<'a>(&'a sled::transaction::TransactionalTree);
-
-fn unabortable(e: sled::transaction::UnabortableTransactionError) -> TxnError {
-    match e {
-        sled::transaction::UnabortableTransactionError::Conflict => TxnError::Conflict,
-        sled::transaction::UnabortableTransactionError::Storage(e) => TxnError::Abort(backend(e)),
-    }
+/// A transaction over the sled tree: reads see the tree and this transaction's own writes.
+struct SledTxn<'a> {
+    tree: &'a sled::Tree,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
 }
 
 impl KvTxn for SledTxn<'_> {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxnError> {
-        self.0.get(key).map(|v| v.map(|v| v.to_vec())).map_err(unabortable)
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(self.tree.get(key).map_err(backend)?.map(|v| v.to_vec())),
+        }
     }
     fn put(&mut self, key: &[u8], value: &[u8]) -> Result<(), TxnError> {
-        self.0.insert(key, value).map(|_| ()).map_err(unabortable)
+        self.writes.insert(key.to_vec(), Some(value.to_vec()));
+        Ok(())
     }
     fn delete(&mut self, key: &[u8]) -> Result<(), TxnError> {
-        self.0.remove(key).map(|_| ()).map_err(unabortable)
+        self.writes.insert(key.to_vec(), None);
+        Ok(())
     }
 }
 
@@ -124,20 +133,24 @@ impl Kv for SledKv {
     }
 
     fn transact(&self, f: &dyn Fn(&mut dyn KvTxn) -> Result<(), TxnError>) -> Result<(), StoreError> {
-        use sled::transaction::{ConflictableTransactionError as C, TransactionError};
-        let r = self.tree.transaction(|tx| {
-            let mut t = SledTxn(tx);
-            match f(&mut t) {
-                Ok(()) => Ok(()),
-                Err(TxnError::Conflict) => Err(C::Conflict),
-                Err(TxnError::Abort(e)) => Err(C::Abort(e)),
-            }
-        });
-        match r {
-            Ok(()) => Ok(()),
-            Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(backend(e)),
+        let _serial = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = SledTxn { tree: &self.tree, writes: BTreeMap::new() };
+        match f(&mut t) {
+            Ok(()) => {}
+            Err(TxnError::Abort(e)) => return Err(e),
+            Err(TxnError::Conflict) => return Err(StoreError::Backend("conflict in a serial backend".into())),
         }
+        if t.writes.is_empty() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for (k, v) in t.writes {
+            match v {
+                Some(v) => batch.insert(k, v),
+                None => batch.remove(k),
+            }
+        }
+        self.tree.apply_batch(batch).map_err(backend)
     }
 
     fn flush(&self) -> Result<(), StoreError> {

@@ -2,8 +2,8 @@
 //!
 //! All of it is written against the narrow ordered key-value interface in [`kv`] (sled by
 //! default). The key layout is documented in [`keys`]; values and their codec in [`records`];
-//! the write path (one transaction per document) in `write.rs`; queries in `read.rs`;
-//! consistency checks and rebuilding in `check.rs`.
+//! the write path (one transaction per document, or per batch of documents) in `write.rs`; queries in `read.rs`;
+//! consistency checks and rebuilding in `check.rs`; where the keys and bytes go in `stats.rs`.
 //!
 //! sled 0.34 is beta: everything derived (indexes, entities, events) can be rebuilt from the
 //! stored documents with [`Store::reindex`], and the documents themselves from their sources by
@@ -16,6 +16,7 @@ pub mod records;
 
 mod check;
 mod read;
+mod stats;
 mod write;
 
 use std::cell::RefCell;
@@ -28,11 +29,12 @@ pub use check::CheckReport;
 pub use events::{EventMentionView, EventView};
 pub use kv::{Kv, MemKv, SledKv};
 pub use read::{DocFilter, EntityFilter, EventFilter, Page, SearchHit};
+pub use stats::{StoreStats, TableStats};
 pub use records::{Change, ChangeKind, DocBody, DocMeta, EntityRecord, Given, StoredMention};
 
 /// Version of the key layout and codecs. A store written with another version is refused
 /// with [`StoreError::Schema`]; rebuild it by re-ingesting the sources.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +87,7 @@ pub fn content_sha256(text: &str) -> String {
 impl NewDocument {
     /// The metadata the document will be stored with: what the caller gave wins over what
     /// the text layer found.
-    fn meta(&self, create_time_ms: i64) -> DocMeta {
+    fn meta(&self, create_time_ms: i64, sha256: &str) -> DocMeta {
         let a = &self.annotations;
         let pick = |given: &str, found: &Option<String>| if given.trim().is_empty() { found.clone().unwrap_or_default() } else { given.trim().to_string() };
         let mut events: Vec<&str> = a.events.iter().map(|e| e.id.as_str()).collect();
@@ -98,7 +100,7 @@ impl NewDocument {
             source_name: pick(&self.given.source_name, &a.source_name),
             source_uri: self.given.source_uri.trim().to_string(),
             publish_date: pick(&self.given.publish_date, &a.publish_date),
-            content_sha256: content_sha256(&self.text),
+            content_sha256: sha256.to_string(),
             annotator_version: a.annotator_version.clone(),
             create_time_ms,
             update_time_ms: self.now_ms,
@@ -212,43 +214,32 @@ impl Store {
 
     /// Stores a document atomically with everything derived from it.
     pub fn put_document(&self, doc: &NewDocument) -> Result<(PutOutcome, Vec<Change>), StoreError> {
-        if !is_valid_id(&doc.id) {
-            return Err(StoreError::Invalid(format!("invalid document id {:?}", doc.id)));
+        Ok(self.put_documents(std::slice::from_ref(doc))?.pop().expect("one result per document"))
+    }
+
+    /// Stores several documents in ONE transaction (all of them or none, each with everything
+    /// derived from it), in order: a later document with the same id replaces an earlier one.
+    /// Batching saves the writes of the keys documents share (entity records, counters) and
+    /// the per-transaction cost; the encoding work happens before the transaction.
+    pub fn put_documents(&self, docs: &[NewDocument]) -> Result<Vec<(PutOutcome, Vec<Change>)>, StoreError> {
+        if let Some(d) = docs.iter().find(|d| !is_valid_id(&d.id)) {
+            return Err(StoreError::Invalid(format!("invalid document id {:?}", d.id)));
         }
-        let body = DocBody { text: doc.text.clone(), annotations: doc.annotations.clone() };
-        let result = RefCell::new((PutOutcome::Unchanged, Vec::new()));
-        let dkey = keys::doc(&doc.id);
-        let bkey = keys::body(&doc.id);
+        // what depends on the new document alone is computed outside the transaction
+        let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| (content_sha256(&d.text), records::encode_body_parts(&d.text, &d.annotations))).collect();
+        let result = RefCell::new(Vec::new());
         self.kv.transact(&|tx| {
-            let old_meta: Option<DocMeta> = match tx.get(&dkey)? {
-                Some(b) => Some(records::decode(&b, "document")?),
-                None => None,
-            };
-            if let Some(m) = &old_meta
-                && m.content_sha256 == content_sha256(&doc.text)
-                && m.given == doc.given
-                && m.annotator_version == doc.annotations.annotator_version
-            {
-                *result.borrow_mut() = (PutOutcome::Unchanged, Vec::new());
-                return Ok(());
+            let mut out = Vec::with_capacity(docs.len());
+            let mut created = 0;
+            for (doc, (sha, body)) in docs.iter().zip(&encoded) {
+                let r = put_one(tx, doc, sha, body)?;
+                created += (r.0 == PutOutcome::Created) as i64;
+                out.push(r);
             }
-            let old_body: Option<DocBody> = match (&old_meta, tx.get(&bkey)?) {
-                (Some(_), Some(b)) => Some(records::decode_body(&b)?),
-                _ => None,
-            };
-            let meta = doc.meta(old_meta.as_ref().map_or(doc.now_ms, |m| m.create_time_ms));
-            let old_state = match (&old_meta, &old_body) {
-                (Some(m), Some(b)) => Some(write::DocState { meta: m, body: b }),
-                _ => None,
-            };
-            let new_state = write::DocState { meta: &meta, body: &body };
-            let changes = write::apply(tx, &doc.id, old_state.as_ref(), Some(&new_state))?;
-            tx.put(&dkey, &records::encode(&meta))?;
-            tx.put(&bkey, &records::encode_body(&body))?;
-            if old_meta.is_none() {
-                write::add_u64(tx, keys::DOCS, 1)?;
+            if created > 0 {
+                write::add_u64(tx, keys::DOCS, created)?;
             }
-            *result.borrow_mut() = (if old_meta.is_some() { PutOutcome::Updated } else { PutOutcome::Created }, changes);
+            *result.borrow_mut() = out;
             Ok(())
         })?;
         Ok(result.into_inner())
@@ -265,7 +256,7 @@ impl Store {
             };
             let meta: DocMeta = records::decode(&m, "document")?;
             let body: DocBody = records::decode_body(&b)?;
-            write::apply(tx, id, Some(&write::DocState { meta: &meta, body: &body }), None)?;
+            write::apply(tx, id, Some(&write::DocState::new(&meta, &body)), None)?;
             tx.delete(&dkey)?;
             tx.delete(&bkey)?;
             write::add_u64(tx, keys::DOCS, -1)?;
@@ -274,6 +265,37 @@ impl Store {
         })?;
         Ok(found.into_inner())
     }
+}
+
+/// Writes one document inside a transaction: `sha` is its text's hash and `body` its encoded body.
+fn put_one(tx: &mut dyn kv::KvTxn, doc: &NewDocument, sha: &str, body: &[u8]) -> Result<(PutOutcome, Vec<Change>), kv::TxnError> {
+    let dkey = keys::doc(&doc.id);
+    let old_meta: Option<DocMeta> = match tx.get(&dkey)? {
+        Some(b) => Some(records::decode(&b, "document")?),
+        None => None,
+    };
+    if let Some(m) = &old_meta
+        && m.content_sha256 == sha
+        && m.given == doc.given
+        && m.annotator_version == doc.annotations.annotator_version
+    {
+        return Ok((PutOutcome::Unchanged, Vec::new()));
+    }
+    let bkey = keys::body(&doc.id);
+    let old_body: Option<DocBody> = match (&old_meta, tx.get(&bkey)?) {
+        (Some(_), Some(b)) => Some(records::decode_body(&b)?),
+        _ => None,
+    };
+    let meta = doc.meta(old_meta.as_ref().map_or(doc.now_ms, |m| m.create_time_ms), sha);
+    let old_state = match (&old_meta, &old_body) {
+        (Some(m), Some(b)) => Some(write::DocState::new(m, b)),
+        _ => None,
+    };
+    let new_state = write::DocState { meta: &meta, text: &doc.text, ann: &doc.annotations };
+    let changes = write::apply(tx, &doc.id, old_state.as_ref(), Some(&new_state))?;
+    tx.put(&dkey, &records::encode(&meta))?;
+    tx.put(&bkey, body)?;
+    Ok((if old_meta.is_some() { PutOutcome::Updated } else { PutOutcome::Created }, changes))
 }
 
 /// Seeds the page-token secret from the OS (no extra dependency: /dev/urandom, falling back to

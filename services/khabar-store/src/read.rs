@@ -91,6 +91,36 @@ impl DocFilter {
     }
 }
 
+/// Pages through `ids` (a document's entities or events, from its body) as if they were index
+/// keys `{prefix}{id}`: the cursor is the key of the last id examined.
+fn page_ids<T>(
+    prefix: &str,
+    ids: BTreeSet<&str>,
+    after: Option<&[u8]>,
+    limit: usize,
+    mut f: impl FnMut(&str) -> Result<Option<T>, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    let after = match after {
+        None => None,
+        Some(a) => match a.strip_prefix(prefix.as_bytes()).map(std::str::from_utf8) {
+            Some(Ok(id)) if !id.is_empty() => Some(id),
+            _ => return Err(StoreError::Invalid("page token does not belong to this query".into())),
+        },
+    };
+    let mut items = Vec::new();
+    let mut rest = ids.into_iter().filter(|id| after.is_none_or(|a| *id > a)).peekable();
+    while let Some(id) = rest.next() {
+        if let Some(t) = f(id)? {
+            items.push(t);
+            if items.len() >= limit {
+                let next = rest.peek().is_some().then(|| format!("{prefix}{id}").into_bytes());
+                return Ok(Page { items, next });
+            }
+        }
+    }
+    Ok(Page { items, next: None })
+}
+
 /// The range a driving index covers, and where the scan starts.
 struct Range {
     from: Vec<u8>,
@@ -212,9 +242,13 @@ impl Store {
 
     /// Lists entities in id order within the driving index.
     pub fn list_entities(&self, f: &EntityFilter, after: Option<&[u8]>, limit: usize) -> Result<Page<EntityRecord>, StoreError> {
-        let (range, direct) = if let Some(d) = &f.document {
-            (Range::prefix(format!("ie/{d}/").into_bytes()), false)
-        } else if let Some(t) = f.etype {
+        let keep = |rec: EntityRecord| f.etype.is_none_or(|t| rec.info.etype == t).then_some(rec);
+        if let Some(d) = &f.document {
+            let body = self.get_body(d)?;
+            let ids: BTreeSet<&str> = body.iter().flat_map(|b| b.annotations.mentions.iter().filter_map(|m| m.entity.as_deref())).collect();
+            return page_ids(&keys::doc_entity_prefix(d), ids, after, limit, |id| Ok(self.get_entity(id)?.and_then(keep)));
+        }
+        let (range, direct) = if let Some(t) = f.etype {
             (Range::prefix(format!("it/{}/", t.as_str()).into_bytes()), false)
         } else {
             (Range::prefix(b"e/".to_vec()), true)
@@ -228,14 +262,66 @@ impl Store {
                     None => return Ok(None),
                 }
             };
-            Ok(f.etype.is_none_or(|t| rec.info.etype == t).then_some(rec))
+            Ok(keep(rec))
         })
     }
 
-    /// Mentions of an entity across documents (by document id, then text order).
+    /// Mentions of an entity across documents (by document id, then text order). The index
+    /// gives, per document, the indexes of the entity's mentions; the mentions and their texts
+    /// come from the document's body. The cursor is the index key of the last document read,
+    /// a NUL byte and the big-endian index of the last mention returned from it.
     pub fn list_entity_mentions(&self, ent: &str, after: Option<&[u8]>, limit: usize) -> Result<Page<StoredMention>, StoreError> {
-        let range = Range::prefix(format!("im/{ent}/").into_bytes());
-        self.scan_page(&range, after, limit, |_, v| Ok(Some(decode(v, "mention")?)))
+        let range = Range::prefix(keys::mention_prefix(ent));
+        let (from, skip_upto) = match after {
+            None => (range.from.clone(), None),
+            Some(c) => {
+                let bad = || StoreError::Invalid("page token does not belong to this query".into());
+                let (key, tail) = c.split_at_checked(c.len().checked_sub(5).ok_or_else(bad)?).ok_or_else(bad)?;
+                if tail[0] != 0 || key.len() <= range.from.len() || !key.starts_with(&range.from) || key >= range.to.as_slice() {
+                    return Err(bad());
+                }
+                (key.to_vec(), Some((key.to_vec(), u32::from_be_bytes(tail[1..].try_into().expect("4 bytes")))))
+            }
+        };
+        let cursor_of = |key: &[u8], i: u32| [key, &[0], &i.to_be_bytes()].concat();
+        let mut items = Vec::new();
+        let (mut cursor, mut exclusive, mut examined) = (from, false, 0usize);
+        loop {
+            let batch = self.kv.scan(&cursor, exclusive, &range.to, 64)?;
+            let Some((last, _)) = batch.last() else { return Ok(Page { items, next: None }) };
+            let last = last.clone();
+            for (n, (k, v)) in batch.iter().enumerate() {
+                examined += 1;
+                let doc = &k[range.from.len()..];
+                let doc = std::str::from_utf8(doc).map_err(|_| StoreError::Corrupt("mention index key is not UTF-8".into()))?;
+                let mut ix: Vec<u32> = decode(v, "mention index")?;
+                if let Some((key, upto)) = &skip_upto
+                    && key == k
+                {
+                    ix.retain(|i| i > upto);
+                }
+                let more_keys = |s: &Store| -> Result<bool, StoreError> { Ok(n + 1 < batch.len() || !s.kv.scan(&last, true, &range.to, 1)?.is_empty()) };
+                if !ix.is_empty()
+                    && let Some(body) = self.get_body(doc)?
+                {
+                    let chars: Vec<char> = body.text.chars().collect();
+                    for (j, &i) in ix.iter().enumerate() {
+                        let Some(m) = body.annotations.mentions.get(i as usize) else { continue };
+                        items.push(StoredMention { document: doc.to_string(), mention: m.clone(), text: crate::write::slice(&chars, m.span.start, m.span.end) });
+                        if items.len() >= limit {
+                            let more = j + 1 < ix.len() || more_keys(self)?;
+                            return Ok(Page { items, next: more.then(|| cursor_of(k, i)) });
+                        }
+                    }
+                }
+                if examined >= MAX_EXAMINED {
+                    let more = more_keys(self)?;
+                    return Ok(Page { items, next: more.then(|| cursor_of(k, u32::MAX)) });
+                }
+            }
+            cursor = last;
+            exclusive = true;
+        }
     }
 
     /// Entities whose normalised name or alias equals or starts with the normalised query.
@@ -282,9 +368,12 @@ impl Store {
     /// Lists events matching the filter, in the order of the driving index.
     pub fn list_events(&self, f: &EventFilter, after: Option<&[u8]>, limit: usize) -> Result<Page<EventView>, StoreError> {
         let time_from = f.time_from.as_deref().and_then(|t| interval(t)).map(|(a, _)| a);
-        let range = if let Some(d) = &f.document {
-            Range::prefix(format!("jd/{d}/").into_bytes())
-        } else if let Some(p) = &f.participant {
+        if let Some(d) = &f.document {
+            let body = self.get_body(d)?;
+            let ids: BTreeSet<&str> = body.iter().flat_map(|b| b.annotations.events.iter().map(|e| e.id.as_str())).collect();
+            return page_ids(&keys::doc_event_prefix(d), ids, after, limit, |id| Ok(self.get_event(id)?.filter(|v| f.matches(v))));
+        }
+        let range = if let Some(p) = &f.participant {
             Range::prefix(format!("jp/{p}/").into_bytes())
         } else if let Some(p) = &f.place {
             Range::prefix(format!("jl/{p}/").into_bytes())

@@ -54,7 +54,18 @@ const BODY_DEFLATE: &[u8] = &[0x00, 0xff, b'K', b'Z'];
 /// store's bytes, and sled rewrites whole leaves, so every byte saved here is saved several
 /// times on disk.
 pub fn encode_body(body: &DocBody) -> Vec<u8> {
-    let plain = encode(body);
+    encode_body_parts(&body.text, &body.annotations)
+}
+
+/// [`encode_body`] of a text and its annotations, without assembling a [`DocBody`].
+pub fn encode_body_parts(text: &str, annotations: &Annotations) -> Vec<u8> {
+    /// Encodes exactly as [`DocBody`] (postcard writes `&str` as `String`).
+    #[derive(Serialize)]
+    struct BodyRef<'a> {
+        text: &'a str,
+        annotations: &'a Annotations,
+    }
+    let plain = encode(&BodyRef { text, annotations });
     let mut out = Vec::with_capacity(plain.len() / 3 + BODY_DEFLATE.len());
     out.extend_from_slice(BODY_DEFLATE);
     out.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&plain, 1));

@@ -13,13 +13,20 @@ use khabar_annotate::{text::normalize, Annotations, EntityInfo, Origin};
 use crate::events::{index_time_end, merge, EventView};
 use crate::keys;
 use crate::kv::{KvTxn, TxnError};
-use crate::records::{decode, encode, Change, ChangeKind, DocBody, DocMeta, EntityRecord, EventRecord, StoredMention, StoredReport};
+use crate::records::{decode, encode, Change, ChangeKind, DocBody, DocMeta, EntityRecord, EventRecord, StoredReport};
 use crate::StoreError;
 
 /// A stored document as the write path sees it.
 pub(crate) struct DocState<'a> {
     pub meta: &'a DocMeta,
-    pub body: &'a DocBody,
+    pub text: &'a str,
+    pub ann: &'a Annotations,
+}
+
+impl<'a> DocState<'a> {
+    pub fn new(meta: &'a DocMeta, body: &'a DocBody) -> DocState<'a> {
+        DocState { meta, text: &body.text, ann: &body.annotations }
+    }
 }
 
 /// Keys of the document indexes (language, source, date).
@@ -46,17 +53,15 @@ fn entity_counts(ann: &Annotations) -> BTreeMap<&str, u32> {
     m
 }
 
-/// Mention index entries of a document.
-fn mention_entries(meta: &DocMeta, body: &DocBody) -> BTreeMap<Vec<u8>, Vec<u8>> {
-    let chars: Vec<char> = body.text.chars().collect();
-    let mut out = BTreeMap::new();
-    for (i, m) in body.annotations.mentions.iter().enumerate() {
+/// Mention index entries of a document: per linked entity, the indexes of its mentions.
+fn mention_entries(meta: &DocMeta, ann: &Annotations) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let mut by_entity: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (i, m) in ann.mentions.iter().enumerate() {
         if let Some(e) = &m.entity {
-            let text = slice(&chars, m.span.start, m.span.end);
-            out.insert(keys::mention(e, &meta.id, i), encode(&StoredMention { document: meta.id.clone(), mention: m.clone(), text }));
+            by_entity.entry(e.as_str()).or_default().push(i as u32);
         }
     }
-    out
+    by_entity.into_iter().map(|(e, ix)| (keys::mention(e, &meta.id), encode(&ix))).collect()
 }
 
 pub(crate) fn slice(chars: &[char], start: u32, end: u32) -> String {
@@ -71,9 +76,6 @@ pub(crate) fn event_index_keys(v: &EventView) -> BTreeSet<Vec<u8>> {
     k.insert(keys::event_by_type(v.etype.as_str(), &end, &v.id));
     if !end.is_empty() {
         k.insert(keys::event_by_time(&end, &v.id));
-    }
-    for m in &v.mentions {
-        k.insert(keys::event_by_doc(&m.document, &v.id));
     }
     for p in &v.participants {
         k.insert(keys::event_by_participant(&p.entity, &v.id));
@@ -107,9 +109,10 @@ pub const MAX_TEXT_ALIASES: usize = 64;
 /// language the smallest label, the smallest non-empty subtype, wikidata id and related entity,
 /// the first origin in `Origin`'s order, and as aliases the smallest [`MAX_TEXT_ALIASES`] names
 /// seen (display names included), less the display name.
-fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> bool {
+/// Returns the info as it was when the merge changed it.
+fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> Option<EntityInfo> {
     if stored.origin == Origin::KnowledgeBase {
-        return false; // the same from every document
+        return None; // the same from every document
     }
     let before = stored.clone();
     if new.origin == Origin::KnowledgeBase {
@@ -144,7 +147,7 @@ fn merge_info(stored: &mut EntityInfo, new: &EntityInfo) -> bool {
         stored.origin = stored.origin.min(new.origin);
         stored.etype = stored.etype.min(new.etype);
     }
-    *stored != before
+    (*stored != before).then_some(before)
 }
 
 fn get<T: serde::de::DeserializeOwned>(tx: &mut dyn KvTxn, key: &[u8], what: &str) -> Result<Option<T>, TxnError> {
@@ -182,8 +185,8 @@ pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, ne
     }
 
     // ---- mention index
-    let old_m = old.map(|d| mention_entries(d.meta, d.body)).unwrap_or_default();
-    let new_m = new.map(|d| mention_entries(d.meta, d.body)).unwrap_or_default();
+    let old_m = old.map(|d| mention_entries(d.meta, d.ann)).unwrap_or_default();
+    let new_m = new.map(|d| mention_entries(d.meta, d.ann)).unwrap_or_default();
     for k in old_m.keys() {
         if !new_m.contains_key(k) {
             tx.delete(k)?;
@@ -196,22 +199,14 @@ pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, ne
     }
 
     // ---- entities: counts, per-document index, type and alias indexes
-    let old_c = old.map(|d| entity_counts(&d.body.annotations)).unwrap_or_default();
-    let new_c = new.map(|d| entity_counts(&d.body.annotations)).unwrap_or_default();
-    let new_info: BTreeMap<&str, &EntityInfo> = new.map(|d| d.body.annotations.entities.iter().map(|e| (e.id.as_str(), e)).collect()).unwrap_or_default();
+    let old_c = old.map(|d| entity_counts(d.ann)).unwrap_or_default();
+    let new_c = new.map(|d| entity_counts(d.ann)).unwrap_or_default();
+    let new_info: BTreeMap<&str, &EntityInfo> = new.map(|d| d.ann.entities.iter().map(|e| (e.id.as_str(), e)).collect()).unwrap_or_default();
     let ents: BTreeSet<&str> = old_c.keys().chain(new_c.keys()).copied().collect();
     for ent in ents {
         let (o, n) = (old_c.get(ent).copied().unwrap_or(0), new_c.get(ent).copied().unwrap_or(0));
         if o == n && !new_info.contains_key(ent) {
             continue;
-        }
-        let die = keys::doc_entity(id, ent);
-        if n > 0 {
-            if o != n {
-                tx.put(&die, &n.to_be_bytes())?;
-            }
-        } else {
-            tx.delete(&die)?;
         }
         let ekey = keys::entity(ent);
         let stored: Option<EntityRecord> = get(tx, &ekey, "entity")?;
@@ -246,9 +241,9 @@ pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, ne
                     continue;
                 }
                 if let Some(info) = new_info.get(ent) {
-                    let before = alias_forms(&rec.info);
-                    let old_type = rec.info.etype;
-                    if merge_info(&mut rec.info, info) {
+                    if let Some(old_info) = merge_info(&mut rec.info, info) {
+                        let old_type = old_info.etype;
+                        let before = alias_forms(&old_info);
                         let after = alias_forms(&rec.info);
                         for a in before.difference(&after) {
                             tx.delete(&keys::alias(a, ent))?;
@@ -271,8 +266,8 @@ pub(crate) fn apply(tx: &mut dyn KvTxn, id: &str, old: Option<&DocState<'_>>, ne
     let reports_of = |d: Option<&DocState<'_>>| -> BTreeMap<String, Vec<StoredReport>> {
         let mut m: BTreeMap<String, Vec<StoredReport>> = BTreeMap::new();
         if let Some(d) = d {
-            let chars: Vec<char> = d.body.text.chars().collect();
-            for r in &d.body.annotations.events {
+            let chars: Vec<char> = d.text.chars().collect();
+            for r in &d.ann.events {
                 m.entry(r.id.clone()).or_default().push(StoredReport {
                     document: id.to_string(),
                     report: r.clone(),

@@ -165,7 +165,7 @@ fn check_finds_and_repairs_damage() {
         let db = sled::open(dir.path()).unwrap();
         let t = db.open_tree("khabar").unwrap();
         t.remove(b"it/GPE/baku").unwrap();
-        t.insert(b"jd/zzz/e1", b"").unwrap();
+        t.insert(b"jp/zzz/e1", b"").unwrap();
         db.flush().unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
@@ -249,4 +249,149 @@ proptest! {
         prop_assert!(!ea.info.aliases.contains(&ea.info.display_name));
         prop_assert!(b.check(false).unwrap().is_clean(), "{:?}", b.check(false).unwrap());
     }
+}
+
+#[test]
+fn stats_count_every_key_by_table() {
+    for (store, _dir) in backends() {
+        let empty = store.stats().unwrap();
+        assert_eq!(empty.documents, 0);
+        assert!(empty.table("d/").is_none());
+        let meta_keys = empty.keys();
+        store.put_document(&doc("a", "نص الوثيقة", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("e1", EventType::Meet, "2024-07-13", &["osce"])])).unwrap();
+        store.put_document(&doc("b", "نص ثان", &[("baku", EntityType::Gpe)], &[])).unwrap();
+        let s = store.stats().unwrap();
+        assert_eq!(s.documents, 2);
+        for (table, keys) in [("d/", 2), ("b/", 2), ("e/", 2), ("it/", 2), ("v/", 1), ("jt/", 1), ("jp/", 1), ("c/", 1), ("il/", 2)] {
+            assert_eq!(s.table(table).map(|t| t.keys), Some(keys), "{table}: {s:?}");
+        }
+        // every key is counted once, in the table of its prefix, and key bytes add up
+        let d = s.table("d/").unwrap();
+        assert_eq!(d.key_bytes, 2 * "d/a".len() as u64);
+        assert!(d.value_bytes > 0);
+        assert_eq!(s.tables.iter().map(|t| t.keys).sum::<u64>(), s.keys());
+        assert!(s.keys() > meta_keys + 10);
+        assert!(s.tables.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        store.delete_document("a").unwrap();
+        store.delete_document("b").unwrap();
+        let s = store.stats().unwrap();
+        assert_eq!(s.documents, 0);
+        assert!(s.tables.iter().all(|t| t.prefix == "meta/" || t.prefix == "c/"), "only metadata and the change log stay: {s:?}");
+    }
+}
+
+/// Every page of `list` with page size `limit`, following the cursors.
+fn all_pages<T>(limit: usize, mut list: impl FnMut(Option<&[u8]>, usize) -> Page<T>) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let p = list(after.as_deref(), limit);
+        assert!(p.items.len() <= limit);
+        out.extend(p.items);
+        match p.next {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn entity_mentions_and_per_document_lists_page_exactly() {
+    for (store, _dir) in backends() {
+        // ids that sort differently with and without a separator ("d1" < "d1-x" < "d10")
+        let ids = ["d1", "d1-x", "d10", "d2"];
+        for (n, id) in ids.iter().enumerate() {
+            let mut ents = vec![("baku", EntityType::Gpe); n + 1];
+            ents.push(("osce", EntityType::Org));
+            ents.push(("baku", EntityType::Gpe));
+            let evs: Vec<(String, EventType, &str, &[&str])> = (0..=n).map(|i| (format!("ev-{id}-{i}"), EventType::Meet, "2024-07-13", &["osce"][..])).collect();
+            let evs: Vec<(&str, EventType, &str, &[&str])> = evs.iter().map(|(a, b, c, d)| (a.as_str(), *b, *c, *d)).collect();
+            store.put_document(&doc(id, "أ ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ظ", &ents, &evs)).unwrap();
+        }
+        let baku = store.get_entity("baku").unwrap().unwrap();
+        let want: Vec<(String, u32)> = ["d1", "d1-x", "d10", "d2"]
+            .iter()
+            .enumerate()
+            .flat_map(|(n, id)| (0..n + 3).filter(move |&i| i != n + 1).map(move |i| (id.to_string(), (2 * i) as u32)))
+            .collect();
+        assert_eq!(baku.mention_count as usize, want.len());
+        for limit in [1, 2, 3, 5, 100] {
+            let got = all_pages(limit, |a, l| store.list_entity_mentions("baku", a, l).unwrap());
+            let got: Vec<(String, u32)> = got.iter().map(|m| (m.document.clone(), m.mention.span.start)).collect();
+            assert_eq!(got, want, "page size {limit}");
+            let m = &store.list_entity_mentions("baku", None, 1).unwrap().items[0];
+            assert_eq!((m.text.as_str(), m.mention.entity.as_deref()), ("أ", Some("baku")));
+            let ents = all_pages(limit, |a, l| store.list_entities(&EntityFilter { document: Some("d10".into()), ..Default::default() }, a, l).unwrap());
+            assert_eq!(ents.iter().map(|e| e.info.id.as_str()).collect::<Vec<_>>(), ["baku", "osce"]);
+            let evs = all_pages(limit, |a, l| store.list_events(&EventFilter { document: Some("d2".into()), ..Default::default() }, a, l).unwrap());
+            assert_eq!(evs.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["ev-d2-0", "ev-d2-1", "ev-d2-2", "ev-d2-3"]);
+        }
+        let typed = store.list_entities(&EntityFilter { document: Some("d10".into()), etype: Some(EntityType::Org) }, None, 10).unwrap();
+        assert_eq!(typed.items.len(), 1);
+        assert!(store.list_entities(&EntityFilter { document: Some("nope".into()), ..Default::default() }, None, 10).unwrap().items.is_empty());
+        // cursors of another query are refused
+        let p = store.list_entity_mentions("baku", None, 1).unwrap();
+        assert!(store.list_entity_mentions("osce", p.next.as_deref(), 1).is_err());
+        assert!(store.list_entity_mentions("baku", Some(b"im/baku/"), 1).is_err());
+        assert!(store.list_events(&EventFilter { document: Some("d1".into()), ..Default::default() }, p.next.as_deref(), 1).is_err());
+        let p = store.list_entities(&EntityFilter { document: Some("d10".into()), ..Default::default() }, None, 1).unwrap();
+        assert!(store.list_entities(&EntityFilter { document: Some("d2".into()), ..Default::default() }, p.next.as_deref(), 1).is_err());
+        // replacing a document replaces its mention index entries
+        store.put_document(&doc("d1-x", "أ ب", &[("osce", EntityType::Org)], &[])).unwrap();
+        let got = all_pages(2, |a, l| store.list_entity_mentions("baku", a, l).unwrap());
+        assert!(got.iter().all(|m| m.document != "d1-x"));
+        assert_eq!(got.len() as u64, store.get_entity("baku").unwrap().unwrap().mention_count);
+        assert!(store.check(false).unwrap().is_clean());
+    }
+}
+
+#[test]
+fn a_batch_is_written_whole_or_not_at_all() {
+    for (store, _dir) in backends() {
+        let a = doc("a", "نص أول", &[("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]);
+        let b = doc("b", "نص ثان", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]);
+        let a2 = doc("a", "نص أول معدل", &[("osce", EntityType::Org)], &[]);
+        let r = store.put_documents(&[a.clone(), b.clone(), a2.clone()]).unwrap();
+        let outcomes: Vec<PutOutcome> = r.iter().map(|x| x.0).collect();
+        assert_eq!(outcomes, [PutOutcome::Created, PutOutcome::Created, PutOutcome::Updated], "a later document with the same id replaces the earlier one");
+        assert_eq!(store.document_count().unwrap(), 2);
+        assert_eq!(store.get_body("a").unwrap().unwrap().text, a2.text);
+        let baku = store.get_entity("baku").unwrap().unwrap();
+        assert_eq!((baku.mention_count, baku.document_count), (1, 1));
+        assert!(store.check(false).unwrap().is_clean());
+        // a batch with a bad document writes nothing, not even its good documents
+        let c = doc("c", "نص ثالث", &[("baku", EntityType::Gpe)], &[]);
+        let mut bad = doc("d", "نص رابع", &[("oic", EntityType::Org)], &[]);
+        bad.annotations.entities.clear(); // a mention of an entity without its info
+        let before = store.stats().unwrap();
+        assert!(store.put_documents(&[c.clone(), bad]).is_err());
+        assert!(store.put_documents(&[c.clone(), doc("Bad Id", "نص", &[], &[])]).is_err());
+        assert_eq!(store.stats().unwrap().tables, before.tables);
+        assert!(store.get_document("c").unwrap().is_none());
+        assert_eq!(store.put_documents(&[c]).unwrap()[0].0, PutOutcome::Created);
+        assert!(store.check(false).unwrap().is_clean());
+    }
+}
+
+#[test]
+fn a_compacted_copy_holds_the_same_keys_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("src")).unwrap();
+    for i in 0..30 {
+        let eid = format!("ev{i:02}");
+        store.put_document(&doc(&format!("d{i:02}"), "نص الوثيقة", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[(&eid, EventType::Meet, "2024-07-13", &["osce"])])).unwrap();
+    }
+    store.delete_document("d03").unwrap();
+    store.put_document(&doc("d04", "نص معدل", &[("osce", EntityType::Org)], &[])).unwrap();
+    let out = dir.path().join("dst");
+    let copy = store.compact_into(&out).unwrap();
+    let (a, b) = (store.stats().unwrap(), copy.stats().unwrap());
+    assert_eq!(a.tables, b.tables);
+    assert_eq!(b.documents, 29);
+    assert_eq!(copy.secret(), store.secret(), "page tokens stay valid");
+    assert!(copy.check(false).unwrap().is_clean());
+    assert_eq!(copy.get_body("d04").unwrap(), store.get_body("d04").unwrap());
+    drop(copy);
+    // never over an existing store
+    assert!(store.compact_into(&out).is_err());
 }

@@ -31,6 +31,11 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Only measure the store write: annotate every article once, then time writing them into a
+    /// fresh store from one thread (no annotation in the timed part), one document per
+    /// transaction and in batches as `ingest --db` writes them.
+    #[arg(long)]
+    pub store_only: bool,
 }
 
 fn peak_rss_mib() -> Option<u64> {
@@ -119,6 +124,47 @@ fn profile_all(annotator: &Annotator, docs: &[RawDocument], threads: usize, stor
     Ok(total)
 }
 
+/// `--store-only`: the store write alone, from one thread, on documents annotated beforehand.
+fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, json: bool) -> anyhow::Result<()> {
+    let mut prepared = Vec::with_capacity(docs.len());
+    for d in docs {
+        let p = pipeline::prepare(d.clone(), pipeline::DEFAULT_MAX_DOCUMENT_BYTES)?;
+        let date = (!p.given.publish_date.is_empty()).then_some(p.given.publish_date.as_str());
+        let annotations = annotator.annotate(&Input { text: &p.text, lang_hint: None, publish_date: date });
+        prepared.push(khabar_store::NewDocument { id: p.id, text: p.text, given: p.given, annotations, now_ms: pipeline::now_ms() });
+    }
+    // one transaction per document (the server's IngestDocuments), then batches (ingest --db)
+    let mut report = serde_json::json!({ "documents": docs.len() });
+    for (name, batch) in [("one_per_transaction", 1), ("batched", crate::local::DEFAULT_WRITE_BATCH)] {
+        let tmp = tempfile::tempdir()?;
+        let store = khabar_store::Store::open(&tmp.path().join("db"))?;
+        let t = Instant::now();
+        for chunk in prepared.chunks(batch) {
+            store.put_documents(chunk)?;
+        }
+        store.flush()?;
+        let secs = t.elapsed().as_secs_f64();
+        let stats = store.stats()?;
+        drop(store);
+        let disk = dir_size(&tmp.path().join("db"));
+        report[name] = serde_json::json!({
+            "documents_per_transaction": batch,
+            "store_write_ms_per_doc": ((secs * 1000.0 / docs.len() as f64) * 1000.0).round() / 1000.0,
+            "store_write_docs_per_s": (docs.len() as f64 / secs).round(),
+            "keys_per_doc": ((stats.keys() as f64 / docs.len() as f64) * 10.0).round() / 10.0,
+            "logical_vs_raw_text": ((stats.logical_bytes() as f64 / bytes as f64) * 100.0).round() / 100.0,
+            "store_bytes_on_disk": disk,
+            "store_vs_raw_text": ((disk as f64 / bytes as f64) * 100.0).round() / 100.0,
+        });
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{report}");
+    }
+    Ok(())
+}
+
 /// Runs the benchmark.
 pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     let (inputs, _) = source::expand(&a.paths)?;
@@ -136,6 +182,9 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     let threads = if a.threads.is_empty() { vec![1, cores] } else { a.threads.clone() };
     // warm-up (lazy tables, page cache)
     annotate_all(&annotator, &docs[..docs.len().min(50)], 1);
+    if a.store_only {
+        return store_only(&annotator, &docs, bytes, a.json);
+    }
     let mut rows = Vec::new();
     for &th in &threads {
         let secs = annotate_all(&annotator, &docs, th.max(1));

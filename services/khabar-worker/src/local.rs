@@ -1,6 +1,7 @@
 //! Ingesting straight into a store this process holds (`khabar-worker ingest --db`, and the
-//! server's `--ingest` at start-up): one reader, N annotating threads, one transaction per
-//! document, one flush at the end before anything is reported as done.
+//! server's `--ingest` at start-up): one reader, N annotating threads and one writer thread that
+//! stores the annotated documents in batches (one transaction per batch: a crash leaves each
+//! document whole or absent), one flush at the end before anything is reported as done.
 
 use std::io::Write;
 use std::sync::mpsc;
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use khabar_annotate::Annotator;
 use khabar_store::{PutOutcome, Store};
 
-use crate::pipeline::{self, IngestError};
+use crate::pipeline::{self, Annotated, IngestError};
 use crate::source::SourceItem;
 
 /// Options of a local ingest.
@@ -22,11 +23,21 @@ pub struct LocalOptions {
     pub max_document_bytes: usize,
     /// Flush the store (and acknowledge) after this many documents.
     pub flush_every: usize,
+    /// Documents per store transaction.
+    pub write_batch: usize,
 }
+
+/// Default documents per store transaction.
+pub const DEFAULT_WRITE_BATCH: usize = 256;
 
 impl Default for LocalOptions {
     fn default() -> Self {
-        LocalOptions { threads: std::thread::available_parallelism().map_or(2, |n| n.get()), max_document_bytes: pipeline::DEFAULT_MAX_DOCUMENT_BYTES, flush_every: 1000 }
+        LocalOptions {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_document_bytes: pipeline::DEFAULT_MAX_DOCUMENT_BYTES,
+            flush_every: 1000,
+            write_batch: DEFAULT_WRITE_BATCH,
+        }
     }
 }
 
@@ -120,6 +131,50 @@ impl Summary {
     }
 }
 
+/// Why a document failed: reading its source, or validating, annotating or storing it.
+enum Failure {
+    Source(String),
+    Ingest(IngestError),
+}
+
+/// A document on its way from an annotating thread to the writer.
+struct Job {
+    origin: String,
+    bytes: usize,
+    work: Result<Annotated, Failure>,
+}
+
+/// Stores the annotated documents of `jobs` in one transaction; when that fails, one by one (so
+/// that one bad document fails alone). Returns (origin, bytes, result) in the order of `jobs`.
+fn write_jobs(store: &Store, jobs: Vec<Job>) -> Vec<(String, usize, Result<pipeline::Ingested, Failure>)> {
+    let mut out = Vec::with_capacity(jobs.len());
+    let (mut new, mut slots) = (Vec::new(), Vec::new());
+    for j in jobs {
+        let r = match j.work {
+            Ok(Annotated::New(d)) => {
+                slots.push(out.len());
+                new.push(d);
+                None
+            }
+            Ok(Annotated::Unchanged(i)) => Some(Ok(i)),
+            Err(e) => Some(Err(e)),
+        };
+        out.push((j.origin, j.bytes, r));
+    }
+    if !new.is_empty() {
+        let failed = |e: khabar_store::StoreError| Failure::Ingest(e.into());
+        let results: Vec<Result<pipeline::Ingested, Failure>> = match store.put_documents(&new) {
+            Ok(rs) => new.iter().zip(rs).map(|(d, r)| Ok(pipeline::ingested(d, r))).collect(),
+            Err(_) if new.len() > 1 => new.iter().map(|d| store.put_document(d).map(|r| pipeline::ingested(d, r)).map_err(failed)).collect(),
+            Err(e) => vec![Err(failed(e))],
+        };
+        for (slot, r) in slots.into_iter().zip(results) {
+            out[slot].2 = Some(r);
+        }
+    }
+    out.into_iter().map(|(o, b, r)| (o, b, r.expect("every job has a result"))).collect()
+}
+
 /// Ingests every item into `store`; `progress` is called after each document with the
 /// running summary. Flushes the store every `opts.flush_every` documents and before returning,
 /// and writes the acknowledgement of each document to `acks` once it is durable.
@@ -141,41 +196,47 @@ pub fn ingest_local(
     };
     let summary = Mutex::new(Summary::default());
     let threads = opts.threads.max(1);
+    let batch = opts.write_batch.max(1);
     let (tx, rx) = mpsc::sync_channel::<SourceItem>(threads * 4);
     let rx = Arc::new(Mutex::new(rx));
+    let (wtx, wrx) = mpsc::sync_channel::<Job>(batch * 2);
     let fatal: Mutex<Option<IngestError>> = Mutex::new(None);
+    let set_fatal = |e: IngestError| {
+        let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
+        if f.is_none() {
+            *f = Some(e);
+        }
+    };
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            let rx = rx.clone();
-            let (summary, fatal, pending, flush_and_ack) = (&summary, &fatal, &pending, &flush_and_ack);
-            s.spawn(move || {
-                loop {
-                    let item = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
-                        Ok(i) => i,
-                        Err(_) => return,
-                    };
-                    let (r, bytes) = match item.doc {
-                        Err(e) => (Err(e), 0),
-                        Ok(raw) => {
-                            let bytes = raw.text.len();
-                            let r = pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| pipeline::ingest(annotator, store, d, pipeline::now_ms()));
-                            match r {
-                                Err(e) if !e.is_caller_fault() => {
-                                    tracing::error!(origin = %item.origin, error = %e, "storage failure");
-                                    let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
-                                    let msg = e.to_string();
-                                    if f.is_none() {
-                                        *f = Some(e);
-                                    }
-                                    (Err(msg), bytes)
-                                }
-                                r => (r.map_err(|e| e.to_string()), bytes),
-                            }
+        // the writer: batches of annotated documents, one transaction each
+        let (summary, pending, flush_and_ack, set_fatal) = (&summary, &pending, &flush_and_ack, &set_fatal);
+        s.spawn(move || {
+            loop {
+                let mut jobs = Vec::with_capacity(batch);
+                while jobs.len() < batch {
+                    match wrx.recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                if jobs.is_empty() {
+                    return;
+                }
+                for (origin, bytes, r) in write_jobs(store, jobs) {
+                    let r = match r {
+                        Ok(i) => Ok(i),
+                        Err(Failure::Source(e)) => Err(e),
+                        Err(Failure::Ingest(e)) if !e.is_caller_fault() => {
+                            tracing::error!(origin = %origin, error = %e, "storage failure");
+                            let msg = e.to_string();
+                            set_fatal(e);
+                            Err(msg)
                         }
+                        Err(Failure::Ingest(e)) => Err(e.to_string()),
                     };
                     let flush_now = match &r {
                         Err(e) => {
-                            tracing::warn!(origin = %item.origin, error = %e, "document failed");
+                            tracing::warn!(origin = %origin, error = %e, "document failed");
                             false
                         }
                         Ok(i) => {
@@ -186,18 +247,38 @@ pub fn ingest_local(
                     };
                     if flush_now && let Err(e) = flush_and_ack() {
                         tracing::error!(error = %e, "flush failed");
-                        let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
-                        if f.is_none() {
-                            *f = Some(e);
-                        }
+                        set_fatal(e);
                     }
                     let mut sm = summary.lock().unwrap_or_else(|p| p.into_inner());
-                    sm.record(&item.origin, &r, bytes);
+                    sm.record(&origin, &r, bytes);
                     sm.elapsed = start.elapsed();
                     progress(&sm);
                 }
+            }
+        });
+        for _ in 0..threads {
+            let (rx, wtx) = (rx.clone(), wtx.clone());
+            s.spawn(move || {
+                loop {
+                    let item = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                        Ok(i) => i,
+                        Err(_) => return,
+                    };
+                    let (bytes, work) = match item.doc {
+                        Err(e) => (0, Err(Failure::Source(e))),
+                        Ok(raw) => {
+                            let bytes = raw.text.len();
+                            let r = pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| pipeline::annotate_for_store(annotator, store, d, pipeline::now_ms(), &mut |_| {}));
+                            (bytes, r.map_err(Failure::Ingest))
+                        }
+                    };
+                    if wtx.send(Job { origin: item.origin, bytes, work }).is_err() {
+                        return;
+                    }
+                }
             });
         }
+        drop(wtx);
         for item in items {
             if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() || tx.send(item).is_err() {
                 break;

@@ -43,6 +43,26 @@ enum Command {
         #[arg(long, env = "KHABAR_DB")]
         db: PathBuf,
     },
+    /// Where a store's keys and bytes go: per table, keys, key bytes and value bytes (totals and
+    /// per document), with the size on disk.
+    Stats {
+        /// Store directory (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a store, key by key in key order, into a new directory: the copy holds the live keys
+    /// only, written once (sled never gives back the space of the pages it rewrote).
+    Compact {
+        /// Store directory to copy (no server may hold it).
+        #[arg(long, env = "KHABAR_DB")]
+        db: PathBuf,
+        /// New store directory (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
     /// store size against raw text, peak RSS.
     Bench(khabar_worker::bench::BenchArgs),
@@ -92,6 +112,10 @@ struct IngestArgs {
     /// With --db: flush the store and acknowledge every this many documents.
     #[arg(long, default_value_t = 1000)]
     flush_every: usize,
+    /// With --db: documents per store transaction (each document stays whole or absent after a
+    /// crash; larger batches write shared entity records and counters less often).
+    #[arg(long, default_value_t = local::DEFAULT_WRITE_BATCH)]
+    write_batch: usize,
 }
 
 fn init_logs(json: bool) {
@@ -138,7 +162,7 @@ fn ingest(a: IngestArgs) -> anyhow::Result<bool> {
         let db = a.db.as_ref().expect("clap requires --server or --db");
         let store = khabar_store::Store::open(db)?;
         let annotator = khabar_annotate::Annotator::new();
-        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes, flush_every: a.flush_every };
+        let opts = local::LocalOptions { threads: a.threads.unwrap_or(local::LocalOptions::default().threads), max_document_bytes: a.max_document_bytes, flush_every: a.flush_every, write_batch: a.write_batch };
         local::ingest_local(items, &annotator, &store, &opts, &show, ack_file.as_ref())?
     };
     pb.finish_and_clear();
@@ -163,6 +187,49 @@ impl std::io::Write for AckFile {
         self.0.flush()?;
         self.0.sync_data()
     }
+}
+
+fn print_stats(s: &khabar_store::StoreStats, json: bool) -> anyhow::Result<()> {
+    let per_doc = |x: u64| x as f64 / s.documents.max(1) as f64;
+    if json {
+        let tables: Vec<serde_json::Value> = s
+            .tables
+            .iter()
+            .map(|t| serde_json::json!({"prefix": t.prefix, "keys": t.keys, "key_bytes": t.key_bytes, "value_bytes": t.value_bytes}))
+            .collect();
+        let report = serde_json::json!({
+            "documents": s.documents,
+            "size_on_disk": s.size_on_disk,
+            "keys": s.keys(),
+            "logical_bytes": s.logical_bytes(),
+            "tables": tables,
+        });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{} documents; {} keys ({:.1} per document); {:.2} MB of keys and values ({:.0} bytes per document); {:.2} MB on disk ({:.0} bytes per document)",
+        s.documents,
+        s.keys(),
+        per_doc(s.keys()),
+        s.logical_bytes() as f64 / 1e6,
+        per_doc(s.logical_bytes()),
+        s.size_on_disk as f64 / 1e6,
+        per_doc(s.size_on_disk)
+    );
+    println!("{:<8} {:>12} {:>10} {:>14} {:>14} {:>10}", "table", "keys", "keys/doc", "key bytes", "value bytes", "bytes/doc");
+    for t in &s.tables {
+        println!(
+            "{:<8} {:>12} {:>10.2} {:>14} {:>14} {:>10.0}",
+            t.prefix,
+            t.keys,
+            per_doc(t.keys),
+            t.key_bytes,
+            t.value_bytes,
+            per_doc(t.key_bytes + t.value_bytes)
+        );
+    }
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -204,6 +271,15 @@ fn main() -> anyhow::Result<()> {
             let n = store.reindex(|n| pb.set_message(format!("{n} documents")))?;
             pb.finish_and_clear();
             println!("reindexed {n} documents");
+        }
+        Command::Stats { db, json } => print_stats(&khabar_store::Store::open(&db)?.stats()?, json)?,
+        Command::Compact { db, out } => {
+            let store = khabar_store::Store::open(&db)?;
+            let before = store.size_on_disk();
+            let copy = store.compact_into(&out)?;
+            let (docs, after) = (copy.document_count()?, copy.size_on_disk());
+            drop(copy);
+            println!("copied {docs} documents: {:.2} MB on disk -> {:.2} MB in {}", before as f64 / 1e6, after as f64 / 1e6, out.display());
         }
         Command::Bench(a) => khabar_worker::bench::run(&a)?,
         Command::Scale(a) => khabar_worker::scale::run(&a)?,

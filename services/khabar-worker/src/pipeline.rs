@@ -124,29 +124,52 @@ pub fn ingest(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64) 
     ingest_probed(annotator, store, doc, now_ms, &mut |_| {})
 }
 
-/// [`ingest`], calling `mark` at the end of each annotation stage (see
-/// [`Annotator::annotate_probed`]); what follows the last mark is the store write.
-pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> Result<Ingested, IngestError> {
+/// A prepared document after [`annotate_for_store`].
+#[derive(Debug)]
+pub enum Annotated {
+    /// The store already holds it as it is: nothing to write.
+    Unchanged(Ingested),
+    /// Annotated, to be written with [`Store::put_document`] or [`Store::put_documents`].
+    New(NewDocument),
+}
+
+/// Annotates a prepared document for the store, calling `mark` at the end of each annotation
+/// stage (see [`Annotator::annotate_probed`]). Skips annotation when the store already holds the
+/// same text and metadata annotated by this annotator version.
+pub fn annotate_for_store(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> Result<Annotated, IngestError> {
     if store.is_unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? {
         let meta = store.get_document(&doc.id)?;
-        return Ok(Ingested {
+        return Ok(Annotated::Unchanged(Ingested {
             id: doc.id,
             outcome: PutOutcome::Unchanged,
             entity_mentions: meta.as_ref().map_or(0, |m| m.entity_mention_count),
             events: meta.as_ref().map_or(0, |m| m.event_count),
             changes: Vec::new(),
-        });
+        }));
     }
     let input = Input { text: &doc.text, lang_hint: None, publish_date: (!doc.given.publish_date.is_empty()).then_some(doc.given.publish_date.as_str()) };
     let annotations = annotator.annotate_probed(&input, mark);
-    let entity_mentions = annotations.mentions.len() as u32;
-    let mut ids: Vec<&str> = annotations.events.iter().map(|e| e.id.as_str()).collect();
+    Ok(Annotated::New(NewDocument { id: doc.id, text: doc.text, given: doc.given, annotations, now_ms }))
+}
+
+/// What storing `doc` did, from the store's answer.
+pub fn ingested(doc: &NewDocument, (outcome, changes): (PutOutcome, Vec<Change>)) -> Ingested {
+    let mut ids: Vec<&str> = doc.annotations.events.iter().map(|e| e.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let events = ids.len() as u32;
-    let new = NewDocument { id: doc.id.clone(), text: doc.text, given: doc.given, annotations, now_ms };
-    let (outcome, changes) = store.put_document(&new)?;
-    Ok(Ingested { id: doc.id, outcome, entity_mentions, events, changes })
+    Ingested { id: doc.id.clone(), outcome, entity_mentions: doc.annotations.mentions.len() as u32, events: ids.len() as u32, changes }
+}
+
+/// [`ingest`], calling `mark` at the end of each annotation stage (see
+/// [`Annotator::annotate_probed`]); what follows the last mark is the store write.
+pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> Result<Ingested, IngestError> {
+    match annotate_for_store(annotator, store, doc, now_ms, mark)? {
+        Annotated::Unchanged(i) => Ok(i),
+        Annotated::New(new) => {
+            let r = store.put_document(&new)?;
+            Ok(ingested(&new, r))
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch.

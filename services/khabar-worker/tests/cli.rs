@@ -42,6 +42,26 @@ fn ingest_db_reports_bad_lines_goes_on_and_is_idempotent() {
     let re = worker().args(["reindex", "--db"]).arg(&db).output().unwrap();
     assert!(String::from_utf8_lossy(&re.stdout).contains("reindexed 7 documents"));
 
+    let stats = worker().args(["stats", "--json", "--db"]).arg(&db).output().unwrap();
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(s["documents"], 7);
+    let table = |p: &str| s["tables"].as_array().unwrap().iter().find(|t| t["prefix"] == p).cloned().unwrap_or_default();
+    assert_eq!(table("d/")["keys"], 7, "{s}");
+    assert_eq!(table("b/")["keys"], 7, "{s}");
+    assert!(s["size_on_disk"].as_u64().unwrap() > s["logical_bytes"].as_u64().unwrap(), "{s}");
+
+    // a compacted copy checks clean and holds the same keys
+    let copy = dir.path().join("copy");
+    let out = worker().args(["compact", "--db"]).arg(&db).arg("--out").arg(&copy).output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("copied 7 documents"), "{}", String::from_utf8_lossy(&out.stderr));
+    let check = worker().args(["check", "--db"]).arg(&copy).output().unwrap();
+    assert!(check.status.success() && String::from_utf8_lossy(&check.stdout).contains("documents: 7;"), "{}", String::from_utf8_lossy(&check.stdout));
+    let copied = worker().args(["stats", "--json", "--db"]).arg(&copy).output().unwrap();
+    let c: serde_json::Value = serde_json::from_slice(&copied.stdout).unwrap();
+    assert_eq!((&c["keys"], &c["logical_bytes"], &c["tables"]), (&s["keys"], &s["logical_bytes"], &s["tables"]));
+    assert!(!worker().args(["compact", "--db"]).arg(&db).arg("--out").arg(&copy).output().unwrap().status.success(), "never over a store");
+
     // the same JSON Lines under a prefix are new documents, not new versions
     let pre = worker().args(["ingest", "--id-prefix", "src2-", "--db"]).arg(&db).arg(&jsonl).output().unwrap();
     assert!(String::from_utf8_lossy(&pre.stdout).contains("2 created, 0 unchanged, 0 updated"), "{}", String::from_utf8_lossy(&pre.stdout));
