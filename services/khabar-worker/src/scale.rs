@@ -6,8 +6,8 @@
 //!
 //! Each corpus document is annotated once; copy `k` of it gets the id `{id}-r{k}` and fresh
 //! event ids (`ev-` + 16 hex of SHA-256 of the original id and `k`), so the copies are distinct
-//! documents reporting distinct events, written one transaction each through
-//! [`Store::put_document`], the normal write path. Entities (knowledge-base and found in text) are
+//! documents reporting distinct events, written through [`Store::put_documents`] in batches of
+//! `--write-batch` documents per transaction, as `ingest --db` writes them. Entities (knowledge-base and found in text) are
 //! shared by the copies, as the same people and places recur in real news.
 
 use std::path::PathBuf;
@@ -44,6 +44,9 @@ pub struct ScaleArgs {
     /// Requests per measured call at each checkpoint.
     #[arg(long, default_value_t = 2000)]
     pub samples: usize,
+    /// Documents per store transaction (as `ingest --db` writes them); 1 = one per transaction.
+    #[arg(long, default_value_t = 256)]
+    pub write_batch: usize,
 }
 
 fn rss_mib() -> (Option<u64>, Option<u64>) {
@@ -209,6 +212,7 @@ pub fn run(a: &ScaleArgs) -> anyhow::Result<()> {
         if from < target && !stop.load(Ordering::Relaxed) {
             let t = Instant::now();
             let next = AtomicU64::new(from);
+            let batch = a.write_batch.max(1) as u64;
             let failed: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
             std::thread::scope(|s| {
                 for _ in 0..threads {
@@ -217,18 +221,21 @@ pub fn run(a: &ScaleArgs) -> anyhow::Result<()> {
                             if stop.load(Ordering::Relaxed) {
                                 return;
                             }
-                            let j = next.fetch_add(1, Ordering::Relaxed);
-                            if j >= target {
+                            let j0 = next.fetch_add(batch, Ordering::Relaxed);
+                            if j0 >= target {
                                 return;
                             }
-                            let (d, ann) = &corpus[(j % n) as usize];
-                            if let Err(e) = store.put_document(&copy_of(d, ann, j / n)) {
+                            let docs: Vec<NewDocument> = (j0..(j0 + batch).min(target)).map(|j| {
+                                let (d, ann) = &corpus[(j % n) as usize];
+                                copy_of(d, ann, j / n)
+                            }).collect();
+                            if let Err(e) = store.put_documents(&docs) {
                                 *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.into());
                                 stop.store(true, Ordering::Relaxed);
                                 return;
                             }
-                            let w = written.fetch_add(1, Ordering::Relaxed) + 1;
-                            if w % 10_000 == 0 {
+                            let w = written.fetch_add(docs.len() as u64, Ordering::Relaxed) + docs.len() as u64;
+                            if w / 10_000 != (w - docs.len() as u64) / 10_000 {
                                 let disk = store.size_on_disk();
                                 eprintln!("{w} documents, {:.2} GB on disk, {:.0} docs/s", disk as f64 / 1e9, (w - from) as f64 / t.elapsed().as_secs_f64());
                                 if disk as f64 > a.max_disk_gb * 1e9 || start.elapsed() > Duration::from_secs_f64(a.max_seconds) {
