@@ -330,7 +330,8 @@ pub fn find_quantities(chars: &[char], tokens: &[Token], lang: Lang, taken: &[Sp
 /// `-ين` of a sound plural ("مدنيين") is not a dual.
 fn dual_at(tokens: &[Token], original: &[char], i: usize, lang: Lang) -> Option<Quantity> {
     let t = &tokens[i];
-    if lang == Lang::Fa || t.kind != TokenKind::Word {
+    // every dual ends in ان or ين: the other words skip the lookup (this runs on every word)
+    if lang == Lang::Fa || t.kind != TokenKind::Word || !(t.norm.ends_with("ان") || t.norm.ends_with("ين")) {
         return None;
     }
     let entry = t.readings(original).into_iter().take(1).find_map(|r| units().longest_where(&r.form, tokens, i, |u| u.dual && u.lang.allows(lang)).map(|(_, u)| u.unit.clone()))?;

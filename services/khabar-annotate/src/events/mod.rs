@@ -578,6 +578,11 @@ fn counterparts_compatible(x: &EventReport, y: &EventReport) -> bool {
     others(x).next().is_none() || others(y).next().is_none() || others(x).any(|o| names(y, o)) || others(y).any(|o| names(x, o))
 }
 
+/// A report's document number, normalised ("10/33"), when it has one.
+fn docref(r: &EventReport) -> Option<String> {
+    r.document_reference.as_deref().map(key::normalise_reference).filter(|d| !d.is_empty())
+}
+
 fn same_parties(x: &EventReport, y: &EventReport) -> bool {
     x.participants.is_empty() || y.participants.is_empty() || x.participants.iter().any(|p| y.participants.iter().any(|q| q.entity == p.entity))
 }
@@ -585,7 +590,6 @@ fn same_parties(x: &EventReport, y: &EventReport) -> bool {
 /// What keeps two reports of one type in a document apart.
 fn conflict(x: &EventReport, y: &EventReport, strong: bool) -> bool {
     let differ = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
-    let docref = |r: &EventReport| r.document_reference.as_deref().map(key::normalise_reference).filter(|d| !d.is_empty());
     if differ(&docref(x), &docref(y)) {
         return true;
     }
@@ -608,7 +612,6 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
     if x.id == y.id {
         return (true, true);
     }
-    let docref = |r: &EventReport| r.document_reference.as_deref().map(key::normalise_reference).filter(|d| !d.is_empty());
     if docref(x).is_some() && docref(x) == docref(y) {
         return (true, true);
     }
@@ -638,7 +641,7 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
     // التعاون الإسلامي"; the nuclear deal signed, concluded, "since the signing"). Not for
     // visits: on a 600-article sample the same visitor made different trips in one article.
     // A named treaty tells agreements apart: a report that names one ("انضمت إلى ميثاق باريس")
-    // never joins this way.
+    // never joins this way (the raw reference: a treaty's name has no number for `docref`).
     if x.etype == EventType::Agreement && x.document_reference.is_none() && y.document_reference.is_none() && shared_actor(x, y) && counterparts_compatible(x, y) {
         return (true, false);
     }
@@ -821,8 +824,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
         // "هذا الاجتماع" is the latest meeting; "هذه الاجتماعات" takes in all of them since the
         // first, which is the one that names the set
         let plural = g.hits.first().is_some_and(|h| ctx.plural(&h.m));
-        let in_reach = |(s, e): &&(u32, EventReport)| e.etype == g.etype && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty();
-        let ante = if plural { earlier.iter().find(in_reach) } else { earlier.iter().rev().find(in_reach) };
+        let ante = antecedent(earlier, g.etype, si, plural);
         match ante {
             Some((_, ante)) => {
                 r.id = ante.id.clone();
@@ -838,7 +840,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     // definite noun issues more of what it was just said to issue; without a number of its own
     // this is another report of the latest resolution a few sentences back (when there is one)
     if g.etype == EventType::Resolution && r.document_reference.is_none() && is_verb && ctx.anaphoric_issuer(pe, win.1) {
-        let ante = earlier.iter().rev().find(|(s, e)| e.etype == EventType::Resolution && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty());
+        let ante = antecedent(earlier, EventType::Resolution, si, false);
         if let Some((_, ante)) = ante {
             r.id = ante.id.clone();
             return Some(r);
@@ -847,6 +849,14 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     let evidence_text = r.evidence.text(ctx.chars);
     r.id = key::event_id(&key::event_key(&r, &evidence_text));
     Some(r)
+}
+
+/// The report of type `etype` at most [`ANAPHORA_SENTENCES`] before sentence `si` that an
+/// anaphoric report refers to: the latest, or with `first` the earliest in reach (a plural
+/// "these meetings" takes in all of them since the first).
+fn antecedent(earlier: &[(u32, EventReport)], etype: EventType, si: u32, first: bool) -> Option<&(u32, EventReport)> {
+    let in_reach = |(s, e): &&(u32, EventReport)| e.etype == etype && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty();
+    if first { earlier.iter().find(in_reach) } else { earlier.iter().rev().find(in_reach) }
 }
 
 /// Nouns of issuing bodies that, bare and definite, refer to the body the text is about.
