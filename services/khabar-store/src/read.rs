@@ -306,7 +306,9 @@ impl Store {
                 {
                     let chars: Vec<char> = body.text.chars().collect();
                     for (j, &i) in ix.iter().enumerate() {
-                        let Some(m) = body.annotations.mentions.get(i as usize) else { continue };
+                        // (the index and the body are two reads: a document replaced in between
+                        // must not lend another entity's mention)
+                        let Some(m) = body.annotations.mentions.get(i as usize).filter(|m| m.entity.as_deref() == Some(ent)) else { continue };
                         items.push(StoredMention { document: doc.to_string(), mention: m.clone(), text: crate::write::slice(&chars, m.span.start, m.span.end) });
                         if items.len() >= limit {
                             let more = j + 1 < ix.len() || more_keys(self)?;

@@ -93,18 +93,33 @@ impl Store {
         if dir.exists() && std::fs::read_dir(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?.next().is_some() {
             return Err(StoreError::Invalid(format!("{} is not empty: compact writes a new store", dir.display())));
         }
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
-        let dst = crate::kv::SledKv::open(dir)?;
-        self.for_each_batch(|batch| {
-            dst.transact(&|tx| {
-                for (k, v) in batch {
-                    tx.put(k, v)?;
-                }
-                Ok(())
-            })
-        })?;
-        dst.flush()?;
-        Store::with_backend(std::sync::Arc::new(dst))
+        // written beside `dir` and renamed into place once complete: an interrupted copy is
+        // never mistaken for a store (it would open as an empty one with a new secret)
+        let mut partial = dir.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let io = |what: &str, p: &std::path::Path, e: std::io::Error| StoreError::Backend(format!("cannot {what} {}: {e}", p.display()));
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial).map_err(|e| io("remove the interrupted copy", &partial, e))?;
+        }
+        std::fs::create_dir_all(&partial).map_err(|e| io("create", &partial, e))?;
+        {
+            let dst = crate::kv::SledKv::open(&partial)?;
+            self.for_each_batch(|batch| {
+                dst.transact(&|tx| {
+                    for (k, v) in batch {
+                        tx.put(k, v)?;
+                    }
+                    Ok(())
+                })
+            })?;
+            dst.flush()?;
+        }
+        if dir.exists() {
+            std::fs::remove_dir(dir).map_err(|e| io("replace", dir, e))?;
+        }
+        std::fs::rename(&partial, dir).map_err(|e| io("move the copy to", dir, e))?;
+        Store::open(dir)
     }
 }
 

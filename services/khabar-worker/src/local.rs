@@ -212,15 +212,17 @@ pub fn ingest_local(
         let (summary, pending, flush_and_ack, set_fatal) = (&summary, &pending, &flush_and_ack, &set_fatal);
         s.spawn(move || {
             loop {
+                // wait for one document, then take what is already annotated, up to a batch: a
+                // busy input fills batches, a quiet stream (`tail -f … | ingest -`) is written
+                // and acknowledged as it comes instead of waiting for a full batch
+                let Ok(first) = wrx.recv() else { return };
                 let mut jobs = Vec::with_capacity(batch);
+                jobs.push(first);
                 while jobs.len() < batch {
-                    match wrx.recv() {
+                    match wrx.try_recv() {
                         Ok(j) => jobs.push(j),
                         Err(_) => break,
                     }
-                }
-                if jobs.is_empty() {
-                    return;
                 }
                 for (origin, bytes, r) in write_jobs(store, jobs) {
                     let r = match r {

@@ -242,7 +242,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Check { db, repair } => {
-            let store = khabar_store::Store::open(&db)?;
+            let store = open_existing(&db)?;
             let r = store.check(repair)?;
             println!(
                 "documents: {}; derived keys expected {}, found {}; missing or wrong {}, unexpected {}; broken documents {}; document counter {}{}",
@@ -266,15 +266,15 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Reindex { db } => {
-            let store = khabar_store::Store::open(&db)?;
+            let store = open_existing(&db)?;
             let pb = progress_bar();
             let n = store.reindex(|n| pb.set_message(format!("{n} documents")))?;
             pb.finish_and_clear();
             println!("reindexed {n} documents");
         }
-        Command::Stats { db, json } => print_stats(&khabar_store::Store::open(&db)?.stats()?, json)?,
+        Command::Stats { db, json } => print_stats(&open_existing(&db)?.stats()?, json)?,
         Command::Compact { db, out } => {
-            let store = khabar_store::Store::open(&db)?;
+            let store = open_existing(&db)?;
             let before = store.size_on_disk();
             let copy = store.compact_into(&out)?;
             let (docs, after) = (copy.document_count()?, copy.size_on_disk());
@@ -290,4 +290,13 @@ fn main() -> anyhow::Result<()> {
         Command::TrainNer(a) => khabar_worker::train_ner::run(&a)?,
     }
     Ok(())
+}
+
+/// Opens the store of a maintenance command; a path that holds nothing is an error (opening
+/// it would create an empty store).
+fn open_existing(db: &std::path::Path) -> anyhow::Result<khabar_store::Store> {
+    if !db.is_dir() {
+        anyhow::bail!("no store at {}", db.display());
+    }
+    Ok(khabar_store::Store::open(db)?)
 }

@@ -61,6 +61,12 @@ fn ingest_db_reports_bad_lines_goes_on_and_is_idempotent() {
     let c: serde_json::Value = serde_json::from_slice(&copied.stdout).unwrap();
     assert_eq!((&c["keys"], &c["logical_bytes"], &c["tables"]), (&s["keys"], &s["logical_bytes"], &s["tables"]));
     assert!(!worker().args(["compact", "--db"]).arg(&db).arg("--out").arg(&copy).output().unwrap().status.success(), "never over a store");
+    assert!(!dir.path().join("copy.partial").exists(), "the copy is moved into place");
+    // a maintenance command on a path with no store fails and creates nothing
+    let missing = dir.path().join("missing");
+    let out = worker().args(["stats", "--db"]).arg(&missing).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no store at"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!missing.exists());
 
     // the same JSON Lines under a prefix are new documents, not new versions
     let pre = worker().args(["ingest", "--id-prefix", "src2-", "--db"]).arg(&db).arg(&jsonl).output().unwrap();
