@@ -72,20 +72,38 @@ pub struct SledKv {
 
 impl SledKv {
     /// Opens or creates the database in `dir`. Fails with [`StoreError::Locked`] when another
-    /// process holds it (sled locks its directory to one process).
+    /// holder keeps it locked for longer than [`LOCK_WAIT`] (sled locks its directory to one
+    /// process).
+    ///
+    /// A `sled::Db` dropped in this process releases its lock only when sled's background
+    /// threads let go of the file, a few milliseconds later; reopening at once (compact, then
+    /// open the copy; a test that reopens its store) would see the directory locked by itself.
+    /// So a lock error is retried for a short, bounded time before it is reported.
     pub fn open(dir: &Path) -> Result<SledKv, StoreError> {
-        let db = sled::Config::new().path(dir).cache_capacity(256 << 20).mode(sled::Mode::HighThroughput).open().map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("lock") || msg.contains("WouldBlock") || msg.contains("Resource temporarily unavailable") {
-                StoreError::Locked(dir.display().to_string())
-            } else {
-                StoreError::Backend(msg)
+        let started = std::time::Instant::now();
+        let db = loop {
+            match sled::Config::new().path(dir).cache_capacity(256 << 20).mode(sled::Mode::HighThroughput).open() {
+                Ok(db) => break db,
+                Err(e) => {
+                    let msg = e.to_string();
+                    if !(msg.contains("lock") || msg.contains("WouldBlock") || msg.contains("Resource temporarily unavailable")) {
+                        return Err(StoreError::Backend(msg));
+                    }
+                    if started.elapsed() >= LOCK_WAIT {
+                        return Err(StoreError::Locked(dir.display().to_string()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
             }
-        })?;
+        };
         let tree = db.open_tree("khabar").map_err(backend)?;
         Ok(SledKv { db, tree, writer: Mutex::new(()) })
     }
 }
+
+/// How long [`SledKv::open`] waits for a lock held by a store being closed before it reports
+/// [`StoreError::Locked`].
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn backend(e: sled::Error) -> StoreError {
     StoreError::Backend(e.to_string())
