@@ -34,6 +34,13 @@ use crate::text::token::{Token, TokenKind};
 use crate::text::TextView;
 use triggers::{Cue, Lexicon, Needs, Pos, Strength, TriggerKind, TriggerMatch};
 
+/// How far after an Arabic verb of arrival its subject may run before the destination marker.
+const ARRIVE_SUBJECT_REACH: usize = 7;
+/// Nouns that head the subject of an arrival: people by their office, delegations.
+const ARRIVE_SUBJECT_NOUNS: &[&str] = &[
+    "الرئيس", "رئيس", "رئيسة", "الوزير", "وزير", "وزيرة", "الوفد", "وفد", "الملك", "ملك", "الأمير", "أمير", "ولي", "نائب", "السفير", "سفير",
+    "المبعوث", "مبعوث", "الأمين", "أمين", "المستشار", "مستشار", "قائد", "القائد", "رئيسا", "وزيرا",
+];
 /// Participants farther than this many tokens from every trigger are not the event's.
 pub const PARTICIPANT_REACH: usize = 30;
 /// Zones whose text states no events of the document (link lists, page furniture).
@@ -196,7 +203,19 @@ impl<'a> Ctx<'a> {
                     _ => CUE_REACH,
                 };
                 let lo = if self.lang == Lang::Fa { s.saturating_sub(reach).max(a) } else { e };
-                self.cue_in(c, lo, (e + reach).min(b), (s, e))
+                if self.cue_in(c, lo, (e + reach).min(b), (s, e)) {
+                    return true;
+                }
+                // an Arabic verb before its subject: "يصل رئيس قيرغيزستان إلى", "وصل الرئيس
+                // القيرغيزي صادر جباروف إلى" — a subject that is a person, a delegation or a
+                // named party ("يصل عدد القتلى إلى", "وصلت صادرات السعودية إلى" are not)
+                let subject_reach = (e + ARRIVE_SUBJECT_REACH).min(b);
+                static NOUNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let nouns = NOUNS.get_or_init(|| ARRIVE_SUBJECT_NOUNS.iter().map(|n| crate::text::normalize(n)).collect());
+                let party_subject = e < b
+                    && (nouns.contains(&self.tokens[e].norm)
+                        || self.mention_at(e).is_some_and(|mi| matches!(self.mentions[mi].etype, EntityType::Person | EntityType::Org | EntityType::Gpe)));
+                c == Cue::Arrive && verb && self.lang == Lang::Ar && party_subject && self.cue_in(c, e, subject_reach, (s, e))
             }
             Needs::CueBefore(c) => self.cue_in(c, s.saturating_sub(4).max(a), s, (s, e)),
         }
@@ -500,9 +519,14 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
             continue;
         }
         let lead = zone == Some(ZoneType::Title) || first_body.is_some_and(|f| si <= f + 1);
+        // an event noun coordinated with a background one ("بعد مؤتمر قمة إسلام أباد …،
+        // ومؤتمر الدوحة") is background too
+        let mut prev_bg = false;
         for g in ctx.group(&hits, a, b) {
-            let bg = g.hits.first().is_some_and(|h| !h.verb && ctx.background(h.m.start, a));
-            if let Some(r) = report(&ctx, &g, si as u32, sspan, lead && !bg, doc_date.as_deref(), &out) {
+            let coordinated = |k: usize| ctx.lang == Lang::Ar && tokens[k].norm.starts_with('و') && tokens[k].norm.chars().count() > 3;
+            let bg = g.hits.first().is_some_and(|h| !h.verb && (ctx.background(h.m.start, a) || (prev_bg && coordinated(h.m.start))));
+            prev_bg = bg;
+            if let Some(r) = report(&ctx, &g, si as u32, sspan, lead && !bg, doc_date.as_deref(), &out, &background) {
                 if bg {
                     background.push(r.trigger.start);
                 }
@@ -513,7 +537,7 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
     out.sort_by_key(|(_, r)| (r.trigger.start, r.trigger.end));
     let sentence_of: Vec<u32> = out.iter().map(|(s, _)| *s).collect();
     let mut reports: Vec<EventReport> = out.into_iter().map(|(_, r)| r).collect();
-    corefer(&mut reports, &sentence_of);
+    corefer(&mut reports, &sentence_of, &background);
     share_conference_time(&mut reports, &sentence_of, &background);
     reports
 }
@@ -602,7 +626,7 @@ fn conflict(x: &EventReport, y: &EventReport, strong: bool) -> bool {
         return true;
     }
     // a different place separates only reports that nothing else ties together (a city in
-    // one report may be its country in another)
+    // one report may be its country in another), and never a place inside the other
     !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone()))
 }
 
@@ -649,7 +673,26 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
     if gap <= 1 && (y.time.is_none() && y.place.is_none()) {
         return (true, false);
     }
+    // one report says less of the same event: no time, place, number or named event of its
+    // own, and only parties the other report names ("زيارة الرئيس القيرغيزي" after "رئيس
+    // قيرغيزستان يصل إلى أذربيجان في زيارة دولة"). Only for the types whose parties tell one
+    // event from another: a conference's or a resolution's parties are whoever the sentence
+    // names (a speaker, a country spoken of)
+    if matches!(x.etype, EventType::Visit | EventType::Meet) && (subsumed(y, x) || subsumed(x, y)) {
+        return (true, false);
+    }
     (false, false)
+}
+
+/// `weak` says nothing that `full` does not: no time, place, document number or named event,
+/// and at least one party, every one of them a party of `full`.
+fn subsumed(weak: &EventReport, full: &EventReport) -> bool {
+    weak.time.is_none()
+        && weak.place.is_none()
+        && weak.document_reference.is_none()
+        && weak.event_entity.is_none()
+        && !weak.participants.is_empty()
+        && weak.participants.iter().all(|p| full.participants.iter().any(|q| q.entity == p.entity))
 }
 
 /// One event per real-world event inside a document: reports of one type that share a
@@ -658,11 +701,14 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
 /// that tell them apart) are reports of one event and take the id of its most
 /// informative report (a day-precise date first, then a document number, a place, more parties,
 /// then the earliest), so that id is also the one other documents compute for that event.
-fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
+fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32]) {
     let n = reports.len();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
-        let mut joined = None;
+        // the cluster to join: one with the same id (an anaphoric report) first, then one tied
+        // strongly, then the nearest one before this report (a text about several summits
+        // goes on about the one it just named)
+        let mut joined: Option<(usize, (bool, bool, bool, usize))> = None;
         for (ci, c) in clusters.iter().enumerate() {
             if reports[c[0]].etype != reports[i].etype {
                 continue;
@@ -672,12 +718,17 @@ fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
             if !links.iter().any(|l| l.0) {
                 continue;
             }
-            // the same id (an anaphoric report) always joins
-            if c.iter().any(|&j| reports[j].id == reports[i].id) || !c.iter().any(|&j| conflict(&reports[j], &reports[i], strong)) {
-                joined = Some(ci);
-                break;
+            let same_id = c.iter().any(|&j| reports[j].id == reports[i].id);
+            if same_id || !c.iter().any(|&j| conflict(&reports[j], &reports[i], strong)) {
+                // (an event named in passing as another's background is not what the text goes on about)
+                let latest = c.iter().rev().find(|&&j| !background.contains(&reports[j].trigger.start));
+                let rank = (same_id, strong, latest.is_some(), latest.or(c.last()).copied().unwrap_or(0));
+                if joined.is_none_or(|(_, r)| rank > r) {
+                    joined = Some((ci, rank));
+                }
             }
         }
+        let joined = joined.map(|(ci, _)| ci);
         match joined {
             Some(ci) => clusters[ci].push(i),
             None => clusters.push(vec![i]),
@@ -705,7 +756,8 @@ fn corefer(reports: &mut [EventReport], sentence_of: &[u32]) {
 }
 
 /// Builds the report of one candidate event (or `None` when it does not hold up).
-fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: Option<&str>, earlier: &[(u32, EventReport)]) -> Option<EventReport> {
+#[allow(clippy::too_many_arguments)]
+fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: Option<&str>, earlier: &[(u32, EventReport)], background: &[u32]) -> Option<EventReport> {
     let tokens = ctx.tokens;
     let sent = token_range(tokens, sspan);
     let win = (g.lo, g.hi);
@@ -824,7 +876,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
         // "هذا الاجتماع" is the latest meeting; "هذه الاجتماعات" takes in all of them since the
         // first, which is the one that names the set
         let plural = g.hits.first().is_some_and(|h| ctx.plural(&h.m));
-        let ante = antecedent(earlier, g.etype, si, plural);
+        let ante = antecedent(earlier, background, g.etype, si, plural);
         match ante {
             Some((_, ante)) => {
                 r.id = ante.id.clone();
@@ -840,7 +892,7 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
     // definite noun issues more of what it was just said to issue; without a number of its own
     // this is another report of the latest resolution a few sentences back (when there is one)
     if g.etype == EventType::Resolution && r.document_reference.is_none() && is_verb && ctx.anaphoric_issuer(pe, win.1) {
-        let ante = antecedent(earlier, EventType::Resolution, si, false);
+        let ante = antecedent(earlier, background, EventType::Resolution, si, false);
         if let Some((_, ante)) = ante {
             r.id = ante.id.clone();
             return Some(r);
@@ -853,10 +905,14 @@ fn report(ctx: &Ctx<'_>, g: &Group, si: u32, sspan: Span, lead: bool, doc_date: 
 
 /// The report of type `etype` at most [`ANAPHORA_SENTENCES`] before sentence `si` that an
 /// anaphoric report refers to: the latest, or with `first` the earliest in reach (a plural
-/// "these meetings" takes in all of them since the first).
-fn antecedent(earlier: &[(u32, EventReport)], etype: EventType, si: u32, first: bool) -> Option<&(u32, EventReport)> {
+/// "these meetings" takes in all of them since the first). Events named in passing as the
+/// background of another (`background`: "عقد بعد مؤتمر قمة إسلام أباد … ومؤتمر الدوحة") are
+/// not what "هذه القمة" refers to while the event they are the background of is in reach.
+fn antecedent<'a>(earlier: &'a [(u32, EventReport)], background: &[u32], etype: EventType, si: u32, first: bool) -> Option<&'a (u32, EventReport)> {
     let in_reach = |(s, e): &&(u32, EventReport)| e.etype == etype && si - s <= ANAPHORA_SENTENCES && !e.id.is_empty();
-    if first { earlier.iter().find(in_reach) } else { earlier.iter().rev().find(in_reach) }
+    let salient = |x: &&(u32, EventReport)| in_reach(x) && !background.contains(&x.1.trigger.start);
+    let pick = |f: &dyn Fn(&&(u32, EventReport)) -> bool| if first { earlier.iter().find(f) } else { earlier.iter().rev().find(f) };
+    pick(&salient).or_else(|| pick(&in_reach))
 }
 
 /// Nouns of issuing bodies that, bare and definite, refer to the body the text is about.
