@@ -186,8 +186,10 @@ impl Ctx<'_> {
                 Role::Recipient
             } else if men.etype == EntityType::Norp && self.mention_starting(b, (b + 2).min(win.1), &[EntityType::Person]) {
                 // a nationality in a title before a name ("وزير الخارجية الأردني أيمن الصفدي"):
-                // it sides with that name, and takes no slot of its own
-                if bare_after == 0 { Role::Actor } else { Role::Recipient }
+                // it sides with that name and takes no slot of its own; it is a party of the
+                // event but not a core one, so the same visit reported with and without the
+                // adjective ("الرئيس الفرنسي ماكرون" / "ماكرون") keeps one key (`key.rs`)
+                Role::Participant
             } else if first_is_verb || self.lang == Lang::Fa {
                 // VSO: the first bare name after the verb is its subject, the next its object
                 bare_after += 1;

@@ -395,3 +395,13 @@ fn an_arrival_verb_before_its_subject() {
         assert!(!e.iter().any(|r| r.etype == EventType::Visit), "{text}: {e:#?}");
     }
 }
+
+#[test]
+fn a_nationality_in_a_title_does_not_split_an_event() {
+    // two documents report one visit, one of them with the visitor's nationality in his title
+    let with = one(&events("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر في 25 أغسطس 2022."), EventType::Visit);
+    let without = one(&events("زار إيمانويل ماكرون الجزائر في 25 أغسطس 2022."), EventType::Visit);
+    assert_eq!(with.id, without.id, "{with:#?}\n{without:#?}");
+    // the country is still a party of the report, beside the person
+    assert!(has_party(&with, "france") && has_party(&with, "emmanuel_macron"), "{with:?}");
+}
