@@ -230,6 +230,8 @@ impl EntityStage {
             strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
             all.extend(metonyms);
         }
+        let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
+        all.extend(resolve::designated_places(self.cues, view, &known));
         all.extend(strong);
         let mut chosen = select(all);
         coref::extend(view, self.cues, &mut chosen);

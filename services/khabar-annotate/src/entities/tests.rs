@@ -235,3 +235,14 @@ fn a_known_person_inside_a_longer_name() {
     assert!(has(&f, "حسني مبارك", "hosni_mubarak"), "{f:?}");
     assert!(!f.iter().any(|(s, _, _)| s == "محمد"), "{f:?}");
 }
+
+#[test]
+fn a_persian_place_keeps_its_designator_and_its_link() {
+    // written for this test: "the population of Tehran province and the city of Tabriz grew"
+    let f = found("جمعیت استان تهران و شهر تبریز افزایش یافت.", Lang::Fa);
+    assert!(f.iter().any(|(s, i, _)| s == "استان تهران" && !i.is_empty()), "{f:?}");
+    assert!(has(&f, "شهر تبریز", "tabriz"), "{f:?}");
+    // Arabic corpora tag the name alone ("مدينة بغداد" → "بغداد")
+    let f = found("وصل الوفد إلى مدينة بغداد.", Lang::Ar);
+    assert!(has(&f, "بغداد", "baghdad"), "{f:?}");
+}
