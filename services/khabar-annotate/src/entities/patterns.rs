@@ -384,7 +384,10 @@ fn light_verb(norm: &str) -> bool {
     if norm.chars().count() >= 4 && (norm.ends_with("ته") || norm.ends_with("ده")) && PARTICIPLES.contains(&norm) {
         return true;
     }
-    matches!(norm, "كرد" | "كرده" | "كند" | "كنند" | "كردند" | "شد" | "شده" | "شود" | "شدند" | "داد" | "داده" | "دهد" | "دارد" | "است" | "بود" | "گرفت" | "نمود" | "ميكند" | "مي" | "نمي" | "خواهد" | "گفت")
+    matches!(
+        norm,
+        "كرد" | "كرده" | "كند" | "كنند" | "كردند" | "كنيم" | "شد" | "شده" | "شود" | "شوند" | "شدند" | "داد" | "داده" | "دهد" | "دهند" | "دارد" | "دارند" | "داشت" | "داشته" | "است" | "اند" | "بود" | "بوده" | "باشد" | "باشند" | "باشيم" | "گرفت" | "نمود" | "نمايد" | "گرديد" | "گردد" | "يافت" | "رفت" | "ميكند" | "مي" | "نمي" | "خواهد" | "گفت"
+    )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -466,7 +469,9 @@ fn with_modifiers(cx: &Ctx, head: usize, head_end: usize, skip: u32, etype: Enti
                 k += 1;
                 continue;
             }
-            if plain >= 3 || light_verb(&t.norm) || (k + 1 < n && light_verb(&cx.tok(k + 1).norm)) || cx.cues.is_given(&t.norm) || cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, k, cx.lang, CueKind::Title).is_some() {
+            // an adverb with tanween ("مجدداً", "اخیراً") ends the name too
+            let adverb = cx.view.chars[t.span.start as usize..t.span.end as usize].contains(&'\u{064B}');
+            if plain >= 3 || adverb || light_verb(&t.norm) || (k + 1 < n && light_verb(&cx.tok(k + 1).norm)) || cx.cues.is_given(&t.norm) || cx.cues.cue_at(&cx.view.tokens, &cx.view.chars, k, cx.lang, CueKind::Title).is_some() {
                 break;
             }
             nationality_only = false;

@@ -246,3 +246,12 @@ fn a_persian_place_keeps_its_designator_and_its_link() {
     let f = found("وصل الوفد إلى مدينة بغداد.", Lang::Ar);
     assert!(has(&f, "بغداد", "baghdad"), "{f:?}");
 }
+
+#[test]
+fn a_persian_organisation_name_ends_before_a_verb_or_an_adverb() {
+    // written for this test: "he went to the X council", "the Y organisation again announced"
+    for (text, name) in [("او سال گذشته به شورای پژوهش کودکان رفت .", "شورای پژوهش کودکان"), ("سازمان انتقال خون مجدداً اعلام کرد .", "سازمان انتقال خون")] {
+        let f = found(text, Lang::Fa);
+        assert!(f.iter().any(|(s, _, t)| s == name && *t == EntityType::Org), "{text}: {f:?}");
+    }
+}
