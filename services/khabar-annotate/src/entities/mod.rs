@@ -221,16 +221,17 @@ impl EntityStage {
         let mut found = patterns::find(view, self.cues, &kb_at, &covered);
         resolve::link_known(self.kb, view, &mut found);
         all.extend(found);
+        // what the knowledge base matched: strong hits and supported weak ones
+        let mut known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
         if let Some(models) = self.ner {
-            let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
             mark(Stage::Entities);
             let (found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
             all.extend(found);
             mark(Stage::Ner);
             strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
+            known.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
             all.extend(metonyms);
         }
-        let known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
         all.extend(resolve::designated_places(self.cues, view, &known));
         all.extend(strong);
         let mut chosen = select(all);

@@ -36,11 +36,8 @@ use triggers::{Cue, Lexicon, Needs, Pos, Strength, TriggerKind, TriggerMatch};
 
 /// How far after an Arabic verb of arrival its subject may run before the destination marker.
 const ARRIVE_SUBJECT_REACH: usize = 7;
-/// Nouns that head the subject of an arrival: people by their office, delegations.
-const ARRIVE_SUBJECT_NOUNS: &[&str] = &[
-    "الرئيس", "رئيس", "رئيسة", "الوزير", "وزير", "وزيرة", "الوفد", "وفد", "الملك", "ملك", "الأمير", "أمير", "ولي", "نائب", "السفير", "سفير",
-    "المبعوث", "مبعوث", "الأمين", "أمين", "المستشار", "مستشار", "قائد", "القائد", "رئيسا", "وزيرا",
-];
+/// Nouns of a delegation, the subject of an arrival besides a person named by a title.
+const DELEGATION_NOUNS: &[&str] = &["وفد", "الوفد"];
 /// Participants farther than this many tokens from every trigger are not the event's.
 pub const PARTICIPANT_REACH: usize = 30;
 /// Zones whose text states no events of the document (link lists, page furniture).
@@ -207,15 +204,16 @@ impl<'a> Ctx<'a> {
                     return true;
                 }
                 // an Arabic verb before its subject: "يصل رئيس قيرغيزستان إلى", "وصل الرئيس
-                // القيرغيزي صادر جباروف إلى" — a subject that is a person, a delegation or a
-                // named party ("يصل عدد القتلى إلى", "وصلت صادرات السعودية إلى" are not)
-                let subject_reach = (e + ARRIVE_SUBJECT_REACH).min(b);
-                static NOUNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                let nouns = NOUNS.get_or_init(|| ARRIVE_SUBJECT_NOUNS.iter().map(|n| crate::text::normalize(n)).collect());
-                let party_subject = e < b
-                    && (nouns.contains(&self.tokens[e].norm)
-                        || self.mention_at(e).is_some_and(|mi| matches!(self.mentions[mi].etype, EntityType::Person | EntityType::Org | EntityType::Gpe)));
-                c == Cue::Arrive && verb && self.lang == Lang::Ar && party_subject && self.cue_in(c, e, subject_reach, (s, e))
+                // القيرغيزي صادر جباروف إلى" — a subject that is a person by a title (the entity
+                // stage's title cues), a delegation or a named party ("يصل عدد القتلى إلى",
+                // "وصلت صادرات السعودية إلى" are not)
+                if c != Cue::Arrive || !verb || self.lang != Lang::Ar || e >= b {
+                    return false;
+                }
+                let party_subject = DELEGATION_NOUNS.contains(&self.tokens[e].norm.as_str())
+                    || crate::entities::cues::Cues::embedded().cue_at(self.tokens, self.chars, e, Lang::Ar, crate::entities::cues::CueKind::Title).is_some()
+                    || self.mention_at(e).is_some_and(|mi| matches!(self.mentions[mi].etype, EntityType::Person | EntityType::Org | EntityType::Gpe));
+                party_subject && self.cue_in(c, e, (e + ARRIVE_SUBJECT_REACH).min(b), (s, e))
             }
             Needs::CueBefore(c) => self.cue_in(c, s.saturating_sub(4).max(a), s, (s, e)),
         }
@@ -521,9 +519,9 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
         let lead = zone == Some(ZoneType::Title) || first_body.is_some_and(|f| si <= f + 1);
         // an event noun coordinated with a background one ("بعد مؤتمر قمة إسلام أباد …،
         // ومؤتمر الدوحة") is background too
+        let coordinated = |k: usize| ctx.lang == Lang::Ar && tokens[k].norm.starts_with('و') && tokens[k].norm.chars().count() > 3;
         let mut prev_bg = false;
         for g in ctx.group(&hits, a, b) {
-            let coordinated = |k: usize| ctx.lang == Lang::Ar && tokens[k].norm.starts_with('و') && tokens[k].norm.chars().count() > 3;
             let bg = g.hits.first().is_some_and(|h| !h.verb && (ctx.background(h.m.start, a) || (prev_bg && coordinated(h.m.start))));
             prev_bg = bg;
             if let Some(r) = report(&ctx, &g, si as u32, sspan, lead && !bg, doc_date.as_deref(), &out, &background) {
@@ -626,7 +624,7 @@ fn conflict(x: &EventReport, y: &EventReport, strong: bool) -> bool {
         return true;
     }
     // a different place separates only reports that nothing else ties together (a city in
-    // one report may be its country in another), and never a place inside the other
+    // one report may be its country in another)
     !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone()))
 }
 
