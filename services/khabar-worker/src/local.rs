@@ -140,6 +140,13 @@ enum Failure {
     Ingest(IngestError),
 }
 
+/// What the reader hands an annotating thread.
+enum Todo {
+    Annotate(pipeline::Prepared),
+    /// Nothing to annotate: unchanged in the store, or failed.
+    Done(Result<Annotated, Failure>),
+}
+
 /// A document on its way from an annotating thread to the writer.
 struct Job {
     origin: String,
@@ -200,7 +207,8 @@ pub fn ingest_local(
     let summary = Mutex::new(Summary::default());
     let threads = opts.threads.max(1);
     let batch = opts.write_batch.max(1);
-    let (tx, rx) = mpsc::sync_channel::<SourceItem>(threads * 4);
+    // deep enough to keep the annotators busy while a batch write holds up the reader
+    let (tx, rx) = mpsc::sync_channel::<(String, usize, Todo)>(batch.max(threads * 4));
     let rx = Arc::new(Mutex::new(rx));
     let (wtx, wrx) = mpsc::sync_channel::<Job>(batch * 2);
     let fatal: Mutex<Option<IngestError>> = Mutex::new(None);
@@ -268,27 +276,41 @@ pub fn ingest_local(
             let (rx, wtx) = (rx.clone(), wtx.clone());
             s.spawn(move || {
                 loop {
-                    let item = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    let (origin, bytes, todo) = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
                         Ok(i) => i,
                         Err(_) => return,
                     };
-                    let (bytes, work) = match item.doc {
-                        Err(e) => (0, Err(Failure::Source(e))),
-                        Ok(raw) => {
-                            let bytes = raw.text.len();
-                            let r = pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| pipeline::annotate_for_store(annotator, store, d, pipeline::now_ms(), &mut |_| {}));
-                            (bytes, r.map_err(Failure::Ingest))
-                        }
+                    let work = match todo {
+                        Todo::Annotate(d) => Ok(Annotated::New(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {}))),
+                        Todo::Done(r) => r,
                     };
-                    if wtx.send(Job { origin: item.origin, bytes, work }).is_err() {
+                    if wtx.send(Job { origin, bytes, work }).is_err() {
                         return;
                     }
                 }
             });
         }
         drop(wtx);
+        // the reader validates each document and asks the store whether it is unchanged; the
+        // annotating threads never touch the store: sled blocks every read while the writer
+        // applies a batch, and the queue keeps them busy through it
         for item in items {
-            if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() || tx.send(item).is_err() {
+            if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                break;
+            }
+            let (bytes, todo) = match item.doc {
+                Err(e) => (0, Todo::Done(Err(Failure::Source(e)))),
+                Ok(raw) => {
+                    let bytes = raw.text.len();
+                    let todo = match pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| Ok((pipeline::unchanged(store, &d)?, d))) {
+                        Err(e) => Todo::Done(Err(Failure::Ingest(e))),
+                        Ok((Some(i), _)) => Todo::Done(Ok(Annotated::Unchanged(i))),
+                        Ok((None, d)) => Todo::Annotate(d),
+                    };
+                    (bytes, todo)
+                }
+            };
+            if tx.send((item.origin, bytes, todo)).is_err() {
                 break;
             }
         }

@@ -137,19 +137,33 @@ pub enum Annotated {
 /// stage (see [`Annotator::annotate_probed`]). Skips annotation when the store already holds the
 /// same text and metadata annotated by this annotator version.
 pub fn annotate_for_store(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> Result<Annotated, IngestError> {
-    if store.is_unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? {
-        let meta = store.get_document(&doc.id)?;
-        return Ok(Annotated::Unchanged(Ingested {
-            id: doc.id,
-            outcome: PutOutcome::Unchanged,
-            entity_mentions: meta.as_ref().map_or(0, |m| m.entity_mention_count),
-            events: meta.as_ref().map_or(0, |m| m.event_count),
-            changes: Vec::new(),
-        }));
+    if let Some(i) = unchanged(store, &doc)? {
+        return Ok(Annotated::Unchanged(i));
     }
+    Ok(Annotated::New(annotate_new(annotator, doc, now_ms, mark)))
+}
+
+/// What ingesting `doc` did when the store already holds the same text and metadata annotated
+/// by this annotator version (nothing to annotate or write); `None` when it must be annotated.
+pub fn unchanged(store: &Store, doc: &Prepared) -> Result<Option<Ingested>, IngestError> {
+    if !store.is_unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? {
+        return Ok(None);
+    }
+    let meta = store.get_document(&doc.id)?;
+    Ok(Some(Ingested {
+        id: doc.id.clone(),
+        outcome: PutOutcome::Unchanged,
+        entity_mentions: meta.as_ref().map_or(0, |m| m.entity_mention_count),
+        events: meta.as_ref().map_or(0, |m| m.event_count),
+        changes: Vec::new(),
+    }))
+}
+
+/// Annotates a prepared document (no store access), calling `mark` at the end of each stage.
+pub fn annotate_new(annotator: &Annotator, doc: Prepared, now_ms: i64, mark: &mut impl FnMut(khabar_annotate::Stage)) -> NewDocument {
     let input = Input { text: &doc.text, lang_hint: None, publish_date: (!doc.given.publish_date.is_empty()).then_some(doc.given.publish_date.as_str()) };
     let annotations = annotator.annotate_probed(&input, mark);
-    Ok(Annotated::New(NewDocument { id: doc.id, text: doc.text, given: doc.given, annotations, now_ms }))
+    NewDocument { id: doc.id, text: doc.text, given: doc.given, annotations, now_ms }
 }
 
 /// What storing `doc` did, from the store's answer.
