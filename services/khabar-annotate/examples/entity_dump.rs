@@ -3,6 +3,8 @@
 //! - `entity_dump probe [ar|fa] < text`: prints every mention (surface, type, id, origin);
 //! - `entity_dump seeds DIR OUT.json`: annotates every `.txt` in DIR and writes the mentions in
 //!   the layout of the evaluation script's `--dump` files;
+//! - `entity_dump tagger MODEL.bin ar|fa < texts.jsonl`: the tagger alone (no knowledge base)
+//!   on each line's JSON string, one JSON array of `[type, start, end]` (code points) per line;
 //! - `entity_dump bench FILE.jsonl...`: times `Annotator::new()` and the whole pipeline over
 //!   JSON Lines articles (field `text`) and prints MB/s.
 
@@ -23,6 +25,18 @@ fn main() {
             let chars: Vec<char> = text.chars().collect();
             for m in &out.mentions {
                 println!("{}\t{:?}\t{}\t{:?}\t{:.2}", m.span.text(&chars), m.etype, m.entity.as_deref().unwrap_or("-"), m.origin, m.confidence);
+            }
+        }
+        Some("tagger") => {
+            let tagger = khabar_annotate::ner::Tagger::from_bytes(&std::fs::read(&args[2]).unwrap()).unwrap();
+            let lang = Lang::from_code(&args[3]);
+            let mut input = String::new();
+            std::io::stdin().read_to_string(&mut input).unwrap();
+            for line in input.lines().filter(|l| !l.trim().is_empty()) {
+                let text: String = serde_json::from_str(line).unwrap();
+                let view = khabar_annotate::text::TextView::new(&text, lang);
+                let spans: Vec<(String, u32, u32)> = tagger.tag(&view).into_iter().map(|s| (format!("{:?}", s.etype).to_uppercase(), s.span.start, s.span.end)).collect();
+                println!("{}", serde_json::to_string(&spans).unwrap());
             }
         }
         Some("seeds") => {

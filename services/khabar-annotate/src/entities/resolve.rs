@@ -157,10 +157,16 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         if inner.peek().is_some() && inner.any(|t| t == s.etype || matches!((t, s.etype), (EntityType::Gpe | EntityType::Loc, EntityType::Gpe | EntityType::Loc))) {
             continue;
         }
-        // an organisation right after a title is the title's complement ("وزیر امور خارجه ..."),
-        // after a determiner a common noun ("هر سازمان بین المللی")
-        if s.etype == EntityType::Org && [CueKind::Title, CueKind::Determiner].iter().any(|&k| cues.cue_before(&view.tokens, &view.chars, s.tokens.start, view.lang, k).is_some()) {
-            continue;
+        // after a determiner an organisation is a common noun ("هر سازمان بین المللی"); after a
+        // title, a complement that holds a known place is the office of that place's government
+        // ("وزیر امور خارجه جمهوری آذربایجان": the place is the entity), while one without
+        // ("وزیر نفت", "مدیرکل محیط زیست") names the ministry or office, as news corpora tag it
+        if s.etype == EntityType::Org {
+            let before = |k: CueKind| cues.cue_before(&view.tokens, &view.chars, s.tokens.start, view.lang, k).is_some();
+            let place_inside = || strong.iter().any(|c| matches!(c.etype, EntityType::Gpe | EntityType::Loc) && c.toks.start >= s.tokens.start && c.toks.end <= s.tokens.end);
+            if before(CueKind::Determiner) || (before(CueKind::Title) && place_inside()) {
+                continue;
+            }
         }
         // one ordinary word in the indefinite accusative ("بندا") is no name
         if s.tokens.len() == 1 && view.tokens[s.tokens.start].norm.strip_suffix('ا').is_some_and(|w| cues.is_common(w, view.lang)) {
