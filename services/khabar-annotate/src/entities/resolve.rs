@@ -85,7 +85,15 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
     }
     let mut out = Vec::new();
     for w in weak {
-        let by_doc = w.entities.iter().filter(|e| seen.contains_key(e)).max_by_key(|e| (seen[e], std::cmp::Reverse(**e)));
+        // a place whose form here is also an ordinary word ("المدينة": Medina, and "the city")
+        // is not that place just because the document names it elsewhere; a surname is the
+        // person the document named in full ("روحاني" after "حسن روحاني")
+        let common = cues.is_common(&kb.keys[w.hit.key as usize].text, view.lang);
+        let by_doc = w
+            .entities
+            .iter()
+            .filter(|e| seen.contains_key(e) && !(common && matches!(kb.entities[**e as usize].etype, EntityType::Gpe | EntityType::Loc)))
+            .max_by_key(|e| (seen[e], std::cmp::Reverse(**e)));
         let chosen = match by_doc {
             Some(&e) => Some(e),
             None if w.entities.len() == 1 => {

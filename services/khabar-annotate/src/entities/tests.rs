@@ -266,3 +266,13 @@ fn a_title_complement_is_an_organisation_unless_it_holds_a_known_place() {
     assert!(has(&f, "جمهوری آذربایجان", "azerbaijan"), "{f:?}");
     assert!(!f.iter().any(|(s, _, t)| *t == EntityType::Org && s.contains("آذربایجان")), "{f:?}");
 }
+
+#[test]
+fn a_place_named_by_an_ordinary_word_needs_more_than_the_document_naming_it() {
+    // "المدينة" is Medina and "the city": naming Medina once does not make every "city" Medina
+    let f = found("زار الحجاج المدينة المنورة أمس. وتقع المدينة الجديدة على بعد كيلومترات من الساحل.", Lang::Ar);
+    assert_eq!(f.iter().filter(|(_, i, _)| i == "medina").count(), 1, "{f:?}");
+    // a surname after the full name is still the person, ordinary word or not ("روحاني")
+    let f = found("التقى الرئيس حسن روحاني بالوفد. وقال روحاني إن المحادثات مثمرة.", Lang::Ar);
+    assert_eq!(f.iter().filter(|(_, i, _)| i == "hassan_rouhani").count(), 2, "{f:?}");
+}
