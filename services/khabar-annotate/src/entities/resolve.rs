@@ -166,13 +166,14 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
             continue;
         }
         // after a determiner an organisation is a common noun ("هر سازمان بین المللی"); after a
-        // title, a complement that holds a known place is the office of that place's government
-        // ("وزیر امور خارجه جمهوری آذربایجان": the place is the entity), while one without
-        // ("وزیر نفت", "مدیرکل محیط زیست") names the ministry or office, as news corpora tag it
+        // title, a complement that holds a known country is that country's ministry ("وزیر امور
+        // خارجه جمهوری آذربایجان": the country is the entity), while one without ("وزیر نفت") or
+        // with a province or city ("مدیرکل محیط زیست استان البرز": a provincial office) names
+        // the office, as news corpora tag it
         if s.etype == EntityType::Org {
             let before = |k: CueKind| cues.cue_before(&view.tokens, &view.chars, s.tokens.start, view.lang, k).is_some();
-            let place_inside = || strong.iter().any(|c| matches!(c.etype, EntityType::Gpe | EntityType::Loc) && c.toks.start >= s.tokens.start && c.toks.end <= s.tokens.end);
-            if before(CueKind::Determiner) || (before(CueKind::Title) && place_inside()) {
+            let country_inside = || strong.iter().any(|c| matches!(c.link, Link::Kb(i) if kb.entities[i as usize].subtype == "country") && c.toks.start >= s.tokens.start && c.toks.end <= s.tokens.end);
+            if before(CueKind::Determiner) || (before(CueKind::Title) && country_inside()) {
                 continue;
             }
         }

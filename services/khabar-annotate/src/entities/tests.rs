@@ -257,7 +257,7 @@ fn a_persian_organisation_name_ends_before_a_verb_or_an_adverb() {
 }
 
 #[test]
-fn a_title_complement_is_an_organisation_unless_it_holds_a_known_place() {
+fn a_title_complement_is_an_organisation_unless_it_holds_a_known_country() {
     // "the minister of oil": Persian news corpora tag the ministry ("نفت") as ORG
     let f = found("وزیر نفت گفت که صادرات افزایش یافت.", Lang::Fa);
     assert!(f.iter().any(|(s, _, t)| s == "نفت" && *t == EntityType::Org), "{f:?}");
@@ -265,6 +265,9 @@ fn a_title_complement_is_an_organisation_unless_it_holds_a_known_place() {
     let f = found("وزیر امور خارجه جمهوری آذربایجان به تهران سفر کرد.", Lang::Fa);
     assert!(has(&f, "جمهوری آذربایجان", "azerbaijan"), "{f:?}");
     assert!(!f.iter().any(|(s, _, t)| *t == EntityType::Org && s.contains("آذربایجان")), "{f:?}");
+    // "the director-general of the environment department of Alborz province": a provincial office
+    let f = found("مدیرکل محیط زیست استان البرز گفت که آلودگی کاهش یافت.", Lang::Fa);
+    assert!(f.iter().any(|(s, _, t)| s == "محیط زیست استان البرز" && *t == EntityType::Org), "{f:?}");
 }
 
 #[test]
