@@ -202,7 +202,11 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
                 // a conjunction only when the rest is a word of its own ("وميلوش" with "ميلوش"
                 // elsewhere), not the start of a name ("فونيس")
                 let conj = matches!(r.clitics.as_str(), "و" | "ف") && (cues.is_given(&r.form) || words.contains(r.form.as_str()));
-                if r.form.chars().count() >= 3 && (conj || kb.key(&r.form).is_some() || cues.is_common(&r.form, view.lang)) {
+                // a common word after the clitic starts an organisation's or a place's name
+                // ("بالاتحاد الأوروبي"); a person's name starts with a given name ("لمحمود عباس"),
+                // so "بانو ناتوان" keeps its first letter ("انو" is a common word too)
+                let common = cues.is_common(&r.form, view.lang) && (etype != EntityType::Person || cues.is_given(&r.form));
+                if r.form.chars().count() >= 3 && (conj || kb.key(&r.form).is_some() || common) {
                     span.start = first.span.start + r.skip;
                     break;
                 }
