@@ -206,10 +206,10 @@ impl Store {
         Ok(self.kv.get(keys::DOCS)?.and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0))
     }
 
-    /// True when a document with this id, text hash, caller metadata and annotator version is
-    /// already stored (the caller can skip annotating it).
-    pub fn is_unchanged(&self, id: &str, sha256: &str, given: &Given, annotator_version: &str) -> Result<bool, StoreError> {
-        Ok(self.get_document(id)?.is_some_and(|m| m.content_sha256 == sha256 && &m.given == given && m.annotator_version == annotator_version))
+    /// The stored document when one with this id, text hash, caller metadata and annotator
+    /// version is already stored (the caller can skip annotating it), in one read.
+    pub fn unchanged(&self, id: &str, sha256: &str, given: &Given, annotator_version: &str) -> Result<Option<DocMeta>, StoreError> {
+        Ok(self.get_document(id)?.filter(|m| m.content_sha256 == sha256 && &m.given == given && m.annotator_version == annotator_version))
     }
 
     /// Stores a document atomically with everything derived from it.

@@ -272,8 +272,9 @@ pub fn ingest_local(
                 }
             }
         });
+        let fatal_ref = &fatal;
         for _ in 0..threads {
-            let (rx, wtx) = (rx.clone(), wtx.clone());
+            let (rx, wtx, fatal) = (rx.clone(), wtx.clone(), fatal_ref);
             s.spawn(move || {
                 loop {
                     let (origin, bytes, todo) = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
@@ -281,6 +282,8 @@ pub fn ingest_local(
                         Err(_) => return,
                     };
                     let work = match todo {
+                        // after a storage failure nothing more is written: do not annotate
+                        Todo::Annotate(_) if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() => Err(Failure::Ingest(IngestError::Store(khabar_store::StoreError::Backend("not stored: the ingest stopped after a storage failure".into())))),
                         Todo::Annotate(d) => Ok(Annotated::New(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {}))),
                         Todo::Done(r) => r,
                     };
@@ -293,7 +296,11 @@ pub fn ingest_local(
         drop(wtx);
         // the reader validates each document and asks the store whether it is unchanged; the
         // annotating threads never touch the store: sled blocks every read while the writer
-        // applies a batch, and the queue keeps them busy through it
+        // applies a batch, and the queue keeps them busy through it. An id already sent to be
+        // annotated in this run is annotated again whatever the store says: the store may not
+        // hold that earlier version yet ("a" v2 then "a" v1 over a stored v1 ends with v1, and
+        // the second is no "unchanged")
+        let mut sent: std::collections::HashSet<String> = std::collections::HashSet::new();
         for item in items {
             if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                 break;
@@ -302,10 +309,23 @@ pub fn ingest_local(
                 Err(e) => (0, Todo::Done(Err(Failure::Source(e)))),
                 Ok(raw) => {
                     let bytes = raw.text.len();
-                    let todo = match pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| Ok((pipeline::unchanged(store, &d)?, d))) {
-                        Err(e) => Todo::Done(Err(Failure::Ingest(e))),
+                    let checked = pipeline::prepare(raw, opts.max_document_bytes).and_then(|d| {
+                        let same = if sent.contains(&d.id) { None } else { pipeline::unchanged(store, &d)? };
+                        Ok((same, d))
+                    });
+                    let todo = match checked {
+                        Err(e) => {
+                            if !e.is_caller_fault() {
+                                // stop reading now (the writer logs it with the document)
+                                set_fatal(IngestError::Store(khabar_store::StoreError::Backend(e.to_string())));
+                            }
+                            Todo::Done(Err(Failure::Ingest(e)))
+                        }
                         Ok((Some(i), _)) => Todo::Done(Ok(Annotated::Unchanged(i))),
-                        Ok((None, d)) => Todo::Annotate(d),
+                        Ok((None, d)) => {
+                            sent.insert(d.id.clone());
+                            Todo::Annotate(d)
+                        }
                     };
                     (bytes, todo)
                 }

@@ -124,7 +124,7 @@ pub fn ingest(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64) 
     ingest_probed(annotator, store, doc, now_ms, &mut |_| {})
 }
 
-/// A prepared document after [`annotate_for_store`].
+/// A prepared document after [`annotate_for_store`] (or [`unchanged`], then [`annotate_new`]).
 #[derive(Debug)]
 pub enum Annotated {
     /// The store already holds it as it is: nothing to write.
@@ -146,17 +146,8 @@ pub fn annotate_for_store(annotator: &Annotator, store: &Store, doc: Prepared, n
 /// What ingesting `doc` did when the store already holds the same text and metadata annotated
 /// by this annotator version (nothing to annotate or write); `None` when it must be annotated.
 pub fn unchanged(store: &Store, doc: &Prepared) -> Result<Option<Ingested>, IngestError> {
-    if !store.is_unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? {
-        return Ok(None);
-    }
-    let meta = store.get_document(&doc.id)?;
-    Ok(Some(Ingested {
-        id: doc.id.clone(),
-        outcome: PutOutcome::Unchanged,
-        entity_mentions: meta.as_ref().map_or(0, |m| m.entity_mention_count),
-        events: meta.as_ref().map_or(0, |m| m.event_count),
-        changes: Vec::new(),
-    }))
+    let Some(meta) = store.unchanged(&doc.id, &doc.sha256, &doc.given, khabar_annotate::ANNOTATOR_VERSION)? else { return Ok(None) };
+    Ok(Some(Ingested { id: doc.id.clone(), outcome: PutOutcome::Unchanged, entity_mentions: meta.entity_mention_count, events: meta.event_count, changes: Vec::new() }))
 }
 
 /// Annotates a prepared document (no store access), calling `mark` at the end of each stage.

@@ -105,3 +105,21 @@ fn refuses_missing_paths_and_needs_a_target() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--server"));
 }
+
+#[test]
+fn a_second_version_of_an_id_in_one_run_is_not_taken_for_unchanged() {
+    // the store holds "a" v1; one run brings v2 then v1 again: the second must be written (the
+    // store holds v2 by then), not acknowledged as unchanged against the store as it was
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (first, second) = (dir.path().join("first.jsonl"), dir.path().join("second.jsonl"));
+    std::fs::write(&first, "{\"id\": \"a\", \"text\": \"وصل الوزير إلى باكو\"}\n").unwrap();
+    std::fs::write(&second, "{\"id\": \"a\", \"text\": \"وصل الوزير إلى أنقرة\"}\n{\"id\": \"a\", \"text\": \"وصل الوزير إلى باكو\"}\n").unwrap();
+    let out = worker().args(["ingest", "--threads", "1", "--db"]).arg(&db).arg(&first).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 created"), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = worker().args(["ingest", "--threads", "1", "--db"]).arg(&db).arg(&second).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 created, 0 unchanged, 2 updated"), "{stdout}");
+    let store = khabar_store::Store::open(&db).unwrap();
+    assert_eq!(store.get_body("a").unwrap().unwrap().text, "وصل الوزير إلى باكو");
+}
