@@ -100,6 +100,6 @@ fn main() {
             }
             println!("{} docs, {:.1} MB, {} mentions, {:.2} s, {:.2} MB/s", texts.len(), bytes as f64 / 1e6, mentions, secs, bytes as f64 / 1e6 / secs);
         }
-        _ => eprintln!("usage: entity_dump probe [ar|fa] | seeds DIR OUT.json | bench FILE.jsonl..."),
+        _ => eprintln!("usage: entity_dump probe [ar|fa] | tagger MODEL.bin ar|fa < texts.jsonl | seeds DIR OUT.json | bench FILE.jsonl..."),
     }
 }

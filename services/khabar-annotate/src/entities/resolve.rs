@@ -13,6 +13,7 @@
 //!   entities already matched with a strong form in the document (the most frequent such one is
 //!   chosen: "علييف" after "إلهام علييف"), or, when the form has a single entity, a cue right
 //!   before it: a title for a PERSON ("الرئيس علييف"), a place noun for a GPE or LOC ("مدينة X").
+//!   A place whose form is also an ordinary word ("المدينة": Medina, "the city") needs the cue.
 //! - A pattern's name that is a knowledge-base name up to spelling ([`link_known`]: the same
 //!   [`super::identity_key`], several words) is that entity.
 //! - A pattern's type is its cue's (titles: PERSON; organisation heads: ORG or FAC).
@@ -124,8 +125,12 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 /// A model span adds something only where the knowledge base has no match (`known`: the strong
 /// and the supported weak ones): a span all of whose tokens are covered by knowledge-base matches
 /// is dropped (the knowledge base links and types it), and so is one that contains a known place
-/// (for a place) or a known name of its own type. An Arabic conjunction و/ف glued to the first word is left out of the span, and so
-/// is a preposition ب/ل/ك when the rest is a knowledge-base name.
+/// (for a place) or a known name of its own type. An organisation after a determiner is dropped,
+/// and so is one after a title that holds a known country (the country is the entity; a ministry,
+/// office or provincial department without one stays an organisation). An Arabic conjunction و/ف
+/// glued to the first word is left out of the span, and so is a preposition ب/ل/ك when the rest is
+/// a knowledge-base name or a common word (for a person: a given name or a word the text has on
+/// its own).
 ///
 /// Metonymy: a city the knowledge base matched that the model, sure of it, reads as an
 /// organisation on exactly the same words ("فاز ليون على بورتو": the clubs) is returned in the
@@ -203,9 +208,10 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
                 // elsewhere), not the start of a name ("فونيس")
                 let conj = matches!(r.clitics.as_str(), "و" | "ف") && (cues.is_given(&r.form) || words.contains(r.form.as_str()));
                 // a common word after the clitic starts an organisation's or a place's name
-                // ("بالاتحاد الأوروبي"); a person's name starts with a given name ("لمحمود عباس"),
-                // so "بانو ناتوان" keeps its first letter ("انو" is a common word too)
-                let common = cues.is_common(&r.form, view.lang) && (etype != EntityType::Person || cues.is_given(&r.form));
+                // ("بالاتحاد الأوروبي"); for a person's name the rest must be a given name or a
+                // word the text has on its own ("لطارق" with "طارق" elsewhere), so "بانو ناتوان"
+                // keeps its first letter ("انو" is a common word too)
+                let common = cues.is_common(&r.form, view.lang) && (etype != EntityType::Person || cues.is_given(&r.form) || words.contains(r.form.as_str()));
                 if r.form.chars().count() >= 3 && (conj || kb.key(&r.form).is_some() || common) {
                     span.start = first.span.start + r.skip;
                     break;
