@@ -305,6 +305,9 @@ pub fn ingest_local(
             if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                 break;
             }
+            // a storage failure of the check: send the document on (the writer records the error
+            // as fatal and logs it) and read no further
+            let mut stop = false;
             let (bytes, todo) = match item.doc {
                 Err(e) => (0, Todo::Done(Err(Failure::Source(e)))),
                 Ok(raw) => {
@@ -315,10 +318,7 @@ pub fn ingest_local(
                     });
                     let todo = match checked {
                         Err(e) => {
-                            if !e.is_caller_fault() {
-                                // stop reading now (the writer logs it with the document)
-                                set_fatal(IngestError::Store(khabar_store::StoreError::Backend(e.to_string())));
-                            }
+                            stop = !e.is_caller_fault();
                             Todo::Done(Err(Failure::Ingest(e)))
                         }
                         Ok((Some(i), _)) => Todo::Done(Ok(Annotated::Unchanged(i))),
@@ -330,7 +330,7 @@ pub fn ingest_local(
                     (bytes, todo)
                 }
             };
-            if tx.send((item.origin, bytes, todo)).is_err() {
+            if tx.send((item.origin, bytes, todo)).is_err() || stop {
                 break;
             }
         }
