@@ -634,6 +634,22 @@ def load_subdivisions(kb: KB):
     kb.log.append(f"cldr subdivisions: {n} entities")
 
 
+def set_countries(kb: KB):
+    """A generated city or subdivision without a curated `related` is related to its country
+    (GeoNames' country code, CLDR's subdivision code prefix): the annotator uses it to see that a
+    town lies in a country (a visit to Azerbaijan that takes the visitor to Fuzuli), and the API
+    shows it as the entity's related entity."""
+    n = 0
+    for e in kb.by_id.values():
+        if e.type != "GPE" or e.subtype in ("country", "territory") or e.related or not e.cc:
+            continue
+        cid = kb.links.get(f"iso:{e.cc}")
+        if cid and cid != e.id and kb.by_id[cid].subtype in ("country", "territory"):
+            e.related = cid
+            n += 1
+    kb.log.append(f"countries: {n} generated cities and subdivisions related to their country")
+
+
 # ---------------------------------------------------------------------------------------------
 # Layer 4: curated TSVs
 
@@ -1016,6 +1032,7 @@ def main() -> int:
     load_cities(kb, capitals)
     load_subdivisions(kb)
     apply_curated(kb, curated_rows, errors)
+    set_countries(kb)
 
     drop_rows = read_tsv_simple(CURATED / "drop_aliases.tsv", ["id", "alias", "reason"])
     apply_drops(kb, drop_rows, errors)

@@ -535,7 +535,8 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
     out.sort_by_key(|(_, r)| (r.trigger.start, r.trigger.end));
     let sentence_of: Vec<u32> = out.iter().map(|(s, _)| *s).collect();
     let mut reports: Vec<EventReport> = out.into_iter().map(|(_, r)| r).collect();
-    corefer(&mut reports, &sentence_of, &background);
+    let within = |inner: &str, outer: &str| place_within(&ann.entities, inner, outer);
+    corefer(&mut reports, &sentence_of, &background, &within);
     share_conference_time(&mut reports, &sentence_of, &background);
     reports
 }
@@ -609,8 +610,36 @@ fn same_parties(x: &EventReport, y: &EventReport) -> bool {
     x.participants.is_empty() || y.participants.is_empty() || x.participants.iter().any(|p| y.participants.iter().any(|q| q.entity == p.entity))
 }
 
+/// The knowledge base puts the place `inner` inside the place `outer` (a city or district in
+/// its country, or a facility in its city, at most three steps up its `related` chain).
+/// Nationalities (NORP) also name a country as `related` but are not places.
+pub(crate) fn place_within(entities: &[EntityInfo], inner: &str, outer: &str) -> bool {
+    let info = |id: &str| entities.binary_search_by(|e| e.id.as_str().cmp(id)).ok().map(|i| &entities[i]);
+    let mut cur = inner;
+    for _ in 0..3 {
+        let Some(e) = info(cur).filter(|e| matches!(e.etype, EntityType::Gpe | EntityType::Loc | EntityType::Fac)) else {
+            return false;
+        };
+        match e.related.as_deref() {
+            Some(up) if up == outer => return true,
+            Some(up) if up != cur => cur = up,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The places of two reports, one inside the other by the knowledge base.
+fn nested_places(x: &EventReport, y: &EventReport, within: &dyn Fn(&str, &str) -> bool) -> bool {
+    let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
+    match (place(x), place(y)) {
+        (Some(a), Some(b)) => a != b && (within(&a, &b) || within(&b, &a)),
+        _ => false,
+    }
+}
+
 /// What keeps two reports of one type in a document apart.
-fn conflict(x: &EventReport, y: &EventReport, strong: bool) -> bool {
+fn conflict(x: &EventReport, y: &EventReport, strong: bool, within: &dyn Fn(&str, &str) -> bool) -> bool {
     let differ = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
     if differ(&docref(x), &docref(y)) {
         return true;
@@ -625,12 +654,13 @@ fn conflict(x: &EventReport, y: &EventReport, strong: bool) -> bool {
     }
     // a different place separates only reports that nothing else ties together (a city in
     // one report may be its country in another)
-    !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone()))
+    // (nor does a place inside the other: a visit to a country takes the visitor to its towns)
+    !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone())) && !(x.etype == EventType::Visit && nested_places(x, y, within))
 }
 
 /// What ties two reports of one type in a document together: (tied, strongly). `gap` is the
 /// number of sentences between them.
-fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
+fn link(x: &EventReport, y: &EventReport, gap: u32, within: &dyn Fn(&str, &str) -> bool) -> (bool, bool) {
     if x.id == y.id {
         return (true, true);
     }
@@ -667,6 +697,11 @@ fn link(x: &EventReport, y: &EventReport, gap: u32) -> (bool, bool) {
     if x.etype == EventType::Agreement && x.document_reference.is_none() && y.document_reference.is_none() && shared_actor(x, y) && counterparts_compatible(x, y) {
         return (true, false);
     }
+    // one visitor in a country and in one of its towns is one trip ("رئيس قيرغيزستان يصل إلى
+    // أذربيجان في زيارة دولة" … "يصل في زيارة الى محافظة فضولي"), unless the dates differ
+    if x.etype == EventType::Visit && shared_actor(x, y) && nested_places(x, y, within) {
+        return (true, false);
+    }
     // the next sentence goes on about the event without saying when or where again
     if gap <= 1 && (y.time.is_none() && y.place.is_none()) {
         return (true, false);
@@ -695,32 +730,40 @@ fn subsumed(weak: &EventReport, full: &EventReport) -> bool {
 
 /// One event per real-world event inside a document: reports of one type that share a
 /// document number, a named event, a day (for a conference, a day of its range), a place, or
-/// for an agreement its signer (with no date, number, name, place or, for meetings, parties
-/// that tell them apart) are reports of one event and take the id of its most
+/// for an agreement its signer, or for a visit its visitor in a place inside the other's place
+/// (`within`: the knowledge base puts the first place in the second), with no date, number,
+/// name, place or, for meetings, parties that tell them apart, are reports of one event. A
+/// report joins the cluster with the same id first, then one tied strongly, then one in the same
+/// place, then the nearest. Every report of a cluster takes the id of its most
 /// informative report (a day-precise date first, then a document number, a place, more parties,
 /// then the earliest), so that id is also the one other documents compute for that event.
-fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32]) {
+fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32], within: &dyn Fn(&str, &str) -> bool) {
     let n = reports.len();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         // the cluster to join: one with the same id (an anaphoric report) first, then one tied
         // strongly, then the nearest one before this report (a text about several summits
         // goes on about the one it just named)
-        let mut joined: Option<(usize, (bool, bool, bool, usize))> = None;
+        // (same id, tied strongly, same place, a foreground report, the latest report's index)
+        type Rank = (bool, bool, bool, bool, usize);
+        let mut joined: Option<(usize, Rank)> = None;
         for (ci, c) in clusters.iter().enumerate() {
             if reports[c[0]].etype != reports[i].etype {
                 continue;
             }
-            let links: Vec<(bool, bool)> = c.iter().map(|&j| link(&reports[j], &reports[i], sentence_of[i].saturating_sub(sentence_of[j]))).collect();
+            let links: Vec<(bool, bool)> = c.iter().map(|&j| link(&reports[j], &reports[i], sentence_of[i].saturating_sub(sentence_of[j]), within)).collect();
             let strong = links.iter().any(|l| l.1);
             if !links.iter().any(|l| l.0) {
                 continue;
             }
             let same_id = c.iter().any(|&j| reports[j].id == reports[i].id);
-            if same_id || !c.iter().any(|&j| conflict(&reports[j], &reports[i], strong)) {
+            if same_id || !c.iter().any(|&j| conflict(&reports[j], &reports[i], strong, within)) {
                 // (an event named in passing as another's background is not what the text goes on about)
                 let latest = c.iter().rev().find(|&&j| !background.contains(&reports[j].trigger.start));
-                let rank = (same_id, strong, latest.is_some(), latest.or(c.last()).copied().unwrap_or(0));
+                // (a cluster in the same place goes before one in a place that contains it)
+                let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
+                let same_place = place(&reports[i]).is_some() && c.iter().any(|&j| place(&reports[j]) == place(&reports[i]));
+                let rank = (same_id, strong, same_place, latest.is_some(), latest.or(c.last()).copied().unwrap_or(0));
                 if joined.is_none_or(|(_, r)| rank > r) {
                     joined = Some((ci, rank));
                 }

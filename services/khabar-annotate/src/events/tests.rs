@@ -405,3 +405,37 @@ fn a_nationality_in_a_title_does_not_split_an_event() {
     // the country is still a party of the report, beside the person
     assert!(has_party(&with, "france") && has_party(&with, "emmanuel_macron"), "{with:?}");
 }
+
+#[test]
+fn a_visit_to_a_country_and_to_one_of_its_towns_is_one_trip() {
+    // the knowledge base puts İzmir in Turkey (GeoNames' country code)
+    let text = "وصل رئيس كازاخستان إلى تركيا في زيارة رسمية. \
+                وقال المتحدث إن المحادثات تناولت التجارة والطاقة. \
+                وتطرق الجانبان إلى التعاون في مجال النقل. \
+                ووصل رئيس كازاخستان في زيارة إلى مدينة إزمير.";
+    let e = events(text);
+    let visits = of_type(&e, EventType::Visit);
+    assert_eq!(visits.len(), 2, "{e:#?}");
+    one_id(&visits, &e);
+    // a town of another country is another trip
+    let text2 = "وصل رئيس كازاخستان إلى تركيا في زيارة رسمية. \
+                 وقال المتحدث إن المحادثات تناولت التجارة والطاقة. \
+                 وتطرق الجانبان إلى التعاون في مجال النقل. \
+                 ووصل رئيس كازاخستان في زيارة إلى مدينة سمرقند.";
+    let e2 = events(text2);
+    let ids: std::collections::BTreeSet<String> = ids_of(&e2, EventType::Visit).into_iter().collect();
+    assert_eq!(ids.len(), 2, "{e2:#?}");
+}
+
+#[test]
+fn places_lie_in_their_country_by_the_knowledge_base() {
+    let kb = crate::kb::Kb::embedded();
+    let mut infos: Vec<EntityInfo> = ["izmir", "turkey", "fuzuli", "azerbaijan", "samarkand", "turkish"].iter().map(|id| kb.get(id).expect(id).info()).collect();
+    infos.sort_by(|a, b| a.id.cmp(&b.id));
+    assert!(super::place_within(&infos, "izmir", "turkey"));
+    assert!(super::place_within(&infos, "fuzuli", "azerbaijan"));
+    assert!(!super::place_within(&infos, "turkey", "izmir"));
+    assert!(!super::place_within(&infos, "samarkand", "turkey"));
+    // a nationality names its country as related but does not lie in it
+    assert!(!super::place_within(&infos, "turkish", "turkey"));
+}
