@@ -78,6 +78,24 @@ pub struct NewDocument {
     pub now_ms: i64,
 }
 
+/// A document with what the store derives from it alone, its text's hash and its encoded
+/// (compressed) body, computed outside any transaction on the caller's thread. The ingest
+/// encodes on its annotating threads so that its single writer only writes.
+#[derive(Debug, Clone)]
+pub struct EncodedDocument {
+    pub doc: NewDocument,
+    sha256: String,
+    body: Vec<u8>,
+}
+
+impl EncodedDocument {
+    pub fn new(doc: NewDocument) -> EncodedDocument {
+        let sha256 = content_sha256(&doc.text);
+        let body = records::encode_body_parts(&doc.text, &doc.annotations);
+        EncodedDocument { doc, sha256, body }
+    }
+}
+
 /// Hex SHA-256 of a text.
 pub fn content_sha256(text: &str) -> String {
     use sha2::{Digest, Sha256};
@@ -227,11 +245,25 @@ impl Store {
         }
         // what depends on the new document alone is computed outside the transaction
         let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| (content_sha256(&d.text), records::encode_body_parts(&d.text, &d.annotations))).collect();
+        self.put_parts(&docs.iter().zip(&encoded).map(|(d, (sha, body))| (d, sha.as_str(), body.as_slice())).collect::<Vec<_>>())
+    }
+
+    /// [`Store::put_documents`] of documents encoded beforehand ([`EncodedDocument::new`]).
+    pub fn put_encoded(&self, docs: &[EncodedDocument]) -> Result<Vec<(PutOutcome, Vec<Change>)>, StoreError> {
+        if let Some(d) = docs.iter().find(|d| !is_valid_id(&d.doc.id)) {
+            return Err(StoreError::Invalid(format!("invalid document id {:?}", d.doc.id)));
+        }
+        self.put_parts(&docs.iter().map(|d| (&d.doc, d.sha256.as_str(), d.body.as_slice())).collect::<Vec<_>>())
+    }
+
+    /// The transaction of [`Store::put_documents`]: each document with its text's hash and its
+    /// encoded body.
+    fn put_parts(&self, docs: &[(&NewDocument, &str, &[u8])]) -> Result<Vec<(PutOutcome, Vec<Change>)>, StoreError> {
         let result = RefCell::new(Vec::new());
         self.kv.transact(&|tx| {
             let mut out = Vec::with_capacity(docs.len());
             let mut created = 0;
-            for (doc, (sha, body)) in docs.iter().zip(&encoded) {
+            for &(doc, sha, body) in docs {
                 let r = put_one(tx, doc, sha, body)?;
                 created += (r.0 == PutOutcome::Created) as i64;
                 out.push(r);

@@ -68,8 +68,42 @@ pub fn encode_body_parts(text: &str, annotations: &Annotations) -> Vec<u8> {
     let plain = encode(&BodyRef { text, annotations });
     let mut out = Vec::with_capacity(plain.len() / 3 + BODY_DEFLATE.len());
     out.extend_from_slice(BODY_DEFLATE);
-    out.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&plain, 1));
+    deflate_into(&plain, &mut out);
     out
+}
+
+/// Raw deflate (level 1) of `input`, appended to `out`. The compressor (a few hundred KB of
+/// hash tables) is kept per thread and reset between bodies: allocating and zeroing a new one
+/// for every body cost more than compressing a news article.
+fn deflate_into(mut input: &[u8], out: &mut Vec<u8>) {
+    use miniz_oxide::deflate::core::{compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus};
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Box<CompressorOxide>> =
+            std::cell::RefCell::new(Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(1, -15, 0))));
+    }
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        c.reset();
+        let start = out.len();
+        out.resize(start + (input.len() / 2).max(64), 0);
+        let mut pos = start;
+        loop {
+            let (status, consumed, written) = compress(&mut c, input, &mut out[pos..], TDEFLFlush::Finish);
+            pos += written;
+            match status {
+                TDEFLStatus::Done => break,
+                TDEFLStatus::Okay => {
+                    input = &input[consumed..];
+                    if out.len() - pos < 64 {
+                        let grow = out.len();
+                        out.resize(grow * 2, 0);
+                    }
+                }
+                s => unreachable!("deflate into a growing buffer cannot fail: {s:?}"),
+            }
+        }
+        out.truncate(pos);
+    });
 }
 
 /// Decodes a document body written by [`encode_body`] or as plain postcard (older stores).
@@ -153,5 +187,18 @@ mod tests {
         // bodies written before compression
         assert_eq!(decode_body(&plain).unwrap(), body);
         assert!(decode_body(&[0x00, 0xff, b'K', b'Z', 1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn the_reused_compressor_writes_what_a_fresh_one_writes() {
+        // a long incompressible-ish body makes the output buffer grow; short ones follow it
+        let long: String = (0..20_000u32).map(|i| char::from_u32(0x0621 + (i * 7919 % 40)).unwrap()).collect();
+        for text in [long.as_str(), "قصير", "", "وصل وزير الخارجية إلى طهران."] {
+            let body = DocBody { text: text.to_string(), annotations: Annotations::default() };
+            let z = encode_body(&body);
+            let fresh = miniz_oxide::deflate::compress_to_vec(&encode(&body), 1);
+            assert_eq!(&z[BODY_DEFLATE.len()..], &fresh[..], "{}", text.chars().count());
+            assert_eq!(decode_body(&z).unwrap(), body);
+        }
     }
 }

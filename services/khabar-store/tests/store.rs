@@ -395,3 +395,25 @@ fn a_compacted_copy_holds_the_same_keys_and_checks_clean() {
     // never over an existing store
     assert!(store.compact_into(&out).is_err());
 }
+
+#[test]
+fn documents_encoded_beforehand_are_stored_as_put_documents_stores_them() {
+    use khabar_store::EncodedDocument;
+    let docs = [
+        doc("a", "نص أول", &[("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]),
+        doc("b", "نص ثان", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]),
+    ];
+    let plain = Store::with_backend(Arc::new(MemKv::default())).unwrap();
+    let encoded = Store::with_backend(Arc::new(MemKv::default())).unwrap();
+    let r1 = plain.put_documents(&docs).unwrap();
+    let r2 = encoded.put_encoded(&docs.iter().cloned().map(EncodedDocument::new).collect::<Vec<_>>()).unwrap();
+    assert_eq!(r1, r2);
+    assert_eq!(plain.stats().unwrap().tables, encoded.stats().unwrap().tables);
+    for id in ["a", "b"] {
+        assert_eq!(plain.get_body(id).unwrap(), encoded.get_body(id).unwrap());
+        assert_eq!(plain.get_document(id).unwrap(), encoded.get_document(id).unwrap());
+    }
+    // the same text again is unchanged; an invalid id is refused before anything is written
+    assert_eq!(encoded.put_encoded(&[EncodedDocument::new(docs[0].clone())]).unwrap()[0].0, PutOutcome::Unchanged);
+    assert!(encoded.put_encoded(&[EncodedDocument::new(doc("Bad Id", "نص", &[], &[]))]).is_err());
+}

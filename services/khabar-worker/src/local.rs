@@ -173,9 +173,10 @@ fn write_jobs(store: &Store, jobs: Vec<Job>) -> Vec<(String, usize, Result<pipel
     }
     if !new.is_empty() {
         let failed = |e: khabar_store::StoreError| Failure::Ingest(e.into());
-        let results: Vec<Result<pipeline::Ingested, Failure>> = match store.put_documents(&new) {
-            Ok(rs) => new.iter().zip(rs).map(|(d, r)| Ok(pipeline::ingested(d, r))).collect(),
-            Err(_) if new.len() > 1 => new.iter().map(|d| store.put_document(d).map(|r| pipeline::ingested(d, r)).map_err(failed)).collect(),
+        let one = |d: &khabar_store::EncodedDocument| store.put_encoded(std::slice::from_ref(d)).map(|mut r| pipeline::ingested(&d.doc, r.pop().expect("one result per document")));
+        let results: Vec<Result<pipeline::Ingested, Failure>> = match store.put_encoded(&new) {
+            Ok(rs) => new.iter().zip(rs).map(|(d, r)| Ok(pipeline::ingested(&d.doc, r))).collect(),
+            Err(_) if new.len() > 1 => new.iter().map(|d| one(d).map_err(failed)).collect(),
             Err(e) => vec![Err(failed(e))],
         };
         for (slot, r) in slots.into_iter().zip(results) {
@@ -284,7 +285,8 @@ pub fn ingest_local(
                     let work = match todo {
                         // after a storage failure nothing more is written: do not annotate
                         Todo::Annotate(_) if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() => Err(Failure::Ingest(IngestError::Store(khabar_store::StoreError::Backend("not stored: the ingest stopped after a storage failure".into())))),
-                        Todo::Annotate(d) => Ok(Annotated::New(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {}))),
+                        // (encoded here too: the writer only writes)
+                        Todo::Annotate(d) => Ok(Annotated::New(khabar_store::EncodedDocument::new(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {})))),
                         Todo::Done(r) => r,
                     };
                     if wtx.send(Job { origin, bytes, work }).is_err() {

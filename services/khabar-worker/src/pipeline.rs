@@ -2,7 +2,7 @@
 //! validate a raw document, derive its id, annotate it and store it atomically.
 
 use khabar_annotate::{Annotator, Input};
-use khabar_store::{content_sha256, sanitize_id, Change, Given, NewDocument, PutOutcome, Store, StoreError};
+use khabar_store::{content_sha256, sanitize_id, Change, EncodedDocument, Given, NewDocument, PutOutcome, Store, StoreError};
 
 /// Default largest accepted document, in bytes of UTF-8 text.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 8 << 20;
@@ -129,8 +129,9 @@ pub fn ingest(annotator: &Annotator, store: &Store, doc: Prepared, now_ms: i64) 
 pub enum Annotated {
     /// The store already holds it as it is: nothing to write.
     Unchanged(Ingested),
-    /// Annotated, to be written with [`Store::put_document`] or [`Store::put_documents`].
-    New(NewDocument),
+    /// Annotated and encoded (on the annotating thread), to be written with
+    /// [`Store::put_encoded`].
+    New(EncodedDocument),
 }
 
 /// Annotates a prepared document for the store, calling `mark` at the end of each annotation
@@ -140,7 +141,7 @@ pub fn annotate_for_store(annotator: &Annotator, store: &Store, doc: Prepared, n
     if let Some(i) = unchanged(store, &doc)? {
         return Ok(Annotated::Unchanged(i));
     }
-    Ok(Annotated::New(annotate_new(annotator, doc, now_ms, mark)))
+    Ok(Annotated::New(EncodedDocument::new(annotate_new(annotator, doc, now_ms, mark))))
 }
 
 /// What ingesting `doc` did when the store already holds the same text and metadata annotated
@@ -171,8 +172,8 @@ pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms
     match annotate_for_store(annotator, store, doc, now_ms, mark)? {
         Annotated::Unchanged(i) => Ok(i),
         Annotated::New(new) => {
-            let r = store.put_document(&new)?;
-            Ok(ingested(&new, r))
+            let r = store.put_encoded(std::slice::from_ref(&new))?.pop().expect("one result per document");
+            Ok(ingested(&new.doc, r))
         }
     }
 }
