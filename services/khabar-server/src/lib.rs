@@ -33,6 +33,8 @@ use crate::state::{AppState, Limits, Shared};
 pub struct Config {
     /// Store directory.
     pub db: PathBuf,
+    /// zstd level of a store created now (`None`: uncompressed); see [`Store::open_with`].
+    pub store_compression: Option<i32>,
     /// Files or folders to ingest at start-up, before reporting SERVING.
     pub ingest: Vec<PathBuf>,
     pub limits: Limits,
@@ -49,7 +51,7 @@ pub struct Config {
 impl Config {
     /// A configuration with defaults for the given store directory.
     pub fn new(db: impl Into<PathBuf>) -> Config {
-        Config { db: db.into(), ingest: Vec::new(), limits: Limits::default(), max_in_flight: 256, max_watchers: 256, write_token: None, tls: None }
+        Config { db: db.into(), store_compression: None, ingest: Vec::new(), limits: Limits::default(), max_in_flight: 256, max_watchers: 256, write_token: None, tls: None }
     }
 }
 
@@ -58,9 +60,9 @@ const SERVICES: [&str; 3] = ["khabar.v1.DocumentService", "khabar.v1.EntityServi
 /// Opens the store, builds the annotator, runs the start-up ingest, and returns the state.
 fn open_state(cfg: &Config) -> anyhow::Result<Arc<AppState>> {
     let t = std::time::Instant::now();
-    let store = Store::open(&cfg.db)?;
+    let store = Store::open_with(&cfg.db, cfg.store_compression)?;
     let annotator = Arc::new(Annotator::new());
-    tracing::info!(db = %cfg.db.display(), documents = store.document_count()?, elapsed_ms = t.elapsed().as_millis() as u64, "store open, annotator ready");
+    tracing::info!(db = %cfg.db.display(), documents = store.document_count()?, compressed = store.compressed(), elapsed_ms = t.elapsed().as_millis() as u64, "store open, annotator ready");
     if !cfg.ingest.is_empty() {
         let (inputs, skipped) = khabar_worker::source::expand(&cfg.ingest)?;
         for s in skipped {

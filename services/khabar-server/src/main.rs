@@ -43,6 +43,11 @@ struct ServeArgs {
     /// Listen address. The default binds loopback only; containers pass 0.0.0.0:50051.
     #[arg(long, env = "KHABAR_ADDR", default_value = "127.0.0.1:50051")]
     addr: SocketAddr,
+    /// When the store is created: compress its pages with zstd at this level (1-22; 3 is a good
+    /// start): about 40% smaller, with a slower write (README, Performance). An existing store
+    /// keeps the setting it was created with.
+    #[arg(long, env = "KHABAR_STORE_COMPRESSION", value_parser = clap::value_parser!(i32).range(1..=22))]
+    store_compression: Option<i32>,
     /// Files or folders to ingest at start-up (.txt, .jsonl), before reporting SERVING.
     #[arg(long, num_args = 1..)]
     ingest: Vec<PathBuf>,
@@ -101,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
     init_logs(args.log_json);
     let mut cfg = khabar_server::Config::new(args.db);
     cfg.ingest = args.ingest;
+    cfg.store_compression = args.store_compression;
     cfg.limits.max_document_bytes = args.max_document_bytes;
     if let Some(n) = args.annotate_threads {
         cfg.limits.annotate_parallelism = n.max(1);

@@ -53,6 +53,11 @@ pub trait Kv: Send + Sync {
     fn flush(&self) -> Result<(), StoreError>;
     /// Bytes used on disk (0 for memory backends).
     fn size_on_disk(&self) -> u64;
+    /// True when the backend compresses what it writes (the store then leaves document bodies
+    /// uncompressed: compressing twice costs time and saves nothing).
+    fn compresses(&self) -> bool {
+        false
+    }
 }
 
 // ---------------------------------------------------------------- sled
@@ -68,6 +73,19 @@ pub struct SledKv {
     db: sled::Db,
     tree: sled::Tree,
     writer: Mutex<()>,
+    compressed: bool,
+}
+
+/// The zstd level of a compressed store when none is given.
+pub const DEFAULT_ZSTD_LEVEL: i32 = 3;
+
+/// Whether the sled store in `dir` was created compressed, from the `conf` file sled writes
+/// at creation (`None` when there is no store yet). sled refuses to open a store with another
+/// setting than the one it was created with.
+fn created_compressed(dir: &Path) -> Option<bool> {
+    // (text lines, then a 4-byte checksum)
+    let conf = std::fs::read(dir.join("conf")).ok()?;
+    String::from_utf8_lossy(&conf).lines().find_map(|l| l.strip_prefix("use_compression: ")).map(|v| v.trim() == "true")
 }
 
 impl SledKv {
@@ -80,9 +98,33 @@ impl SledKv {
     /// open the copy; a test that reopens its store) would see the directory locked by itself.
     /// So a lock error is retried for a short, bounded time before it is reported.
     pub fn open(dir: &Path) -> Result<SledKv, StoreError> {
+        SledKv::open_with(dir, None)
+    }
+
+    /// [`SledKv::open`], creating a new store with zstd compression of its pages at `level`
+    /// (1-22) when `compression` is given. A store that exists keeps the setting it was created
+    /// with, whatever is asked (a compressed one is written at `level`, or
+    /// [`DEFAULT_ZSTD_LEVEL`]).
+    pub fn open_with(dir: &Path, compression: Option<i32>) -> Result<SledKv, StoreError> {
+        if let Some(l) = compression
+            && !(1..=22).contains(&l)
+        {
+            return Err(StoreError::Invalid(format!("zstd level {l} is not in 1..=22")));
+        }
+        let level = match created_compressed(dir) {
+            Some(true) => Some(compression.unwrap_or(DEFAULT_ZSTD_LEVEL)),
+            Some(false) => None,
+            None => compression,
+        };
+        let config = sled::Config::new()
+            .path(dir)
+            .cache_capacity(256 << 20)
+            .mode(sled::Mode::HighThroughput)
+            .use_compression(level.is_some())
+            .compression_factor(level.unwrap_or(DEFAULT_ZSTD_LEVEL));
         let started = std::time::Instant::now();
         let db = loop {
-            match sled::Config::new().path(dir).cache_capacity(256 << 20).mode(sled::Mode::HighThroughput).open() {
+            match config.open() {
                 Ok(db) => break db,
                 Err(e) => {
                     let msg = e.to_string();
@@ -97,7 +139,7 @@ impl SledKv {
             }
         };
         let tree = db.open_tree("khabar").map_err(backend)?;
-        Ok(SledKv { db, tree, writer: Mutex::new(()) })
+        Ok(SledKv { db, tree, writer: Mutex::new(()), compressed: level.is_some() })
     }
 }
 
@@ -174,6 +216,10 @@ impl Kv for SledKv {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map_err(backend)?;
         Ok(())
+    }
+
+    fn compresses(&self) -> bool {
+        self.compressed
     }
 
     fn size_on_disk(&self) -> u64 {

@@ -79,21 +79,13 @@ pub struct NewDocument {
 }
 
 /// A document with what the store derives from it alone, its text's hash and its encoded
-/// (compressed) body, computed outside any transaction on the caller's thread. The ingest
-/// encodes on its annotating threads so that its single writer only writes.
+/// body, computed outside any transaction on the caller's thread ([`Store::encode`]). The
+/// ingest encodes on its annotating threads so that its single writer only writes.
 #[derive(Debug, Clone)]
 pub struct EncodedDocument {
     pub doc: NewDocument,
     sha256: String,
     body: Vec<u8>,
-}
-
-impl EncodedDocument {
-    pub fn new(doc: NewDocument) -> EncodedDocument {
-        let sha256 = content_sha256(&doc.text);
-        let body = records::encode_body_parts(&doc.text, &doc.annotations);
-        EncodedDocument { doc, sha256, body }
-    }
 }
 
 /// Hex SHA-256 of a text.
@@ -171,8 +163,28 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens or creates a sled store in `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, None)
+    }
+
+    /// [`Store::open`], creating a new store compressed with zstd at level `compression`
+    /// (1-22) when it is given; an existing store keeps the setting it was created with
+    /// (see [`SledKv::open_with`]).
+    pub fn open_with(dir: &Path, compression: Option<i32>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
-        Store::with_backend(Arc::new(SledKv::open(dir)?))
+        Store::with_backend(Arc::new(SledKv::open_with(dir, compression)?))
+    }
+
+    /// True when the backend compresses what it writes.
+    pub fn compressed(&self) -> bool {
+        self.kv.compresses()
+    }
+
+    /// Encodes a document for [`Store::put_encoded`] (no store access: any thread may call it).
+    /// Bodies are deflated unless the backend compresses.
+    pub fn encode(&self, doc: NewDocument) -> EncodedDocument {
+        let sha256 = content_sha256(&doc.text);
+        let body = records::encode_body_parts(&doc.text, &doc.annotations, !self.kv.compresses());
+        EncodedDocument { doc, sha256, body }
     }
 
     /// Opens a store over any ordered key-value backend.
@@ -244,11 +256,12 @@ impl Store {
             return Err(StoreError::Invalid(format!("invalid document id {:?}", d.id)));
         }
         // what depends on the new document alone is computed outside the transaction
-        let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| (content_sha256(&d.text), records::encode_body_parts(&d.text, &d.annotations))).collect();
+        let deflate = !self.kv.compresses();
+        let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| (content_sha256(&d.text), records::encode_body_parts(&d.text, &d.annotations, deflate))).collect();
         self.put_parts(&docs.iter().zip(&encoded).map(|(d, (sha, body))| (d, sha.as_str(), body.as_slice())).collect::<Vec<_>>())
     }
 
-    /// [`Store::put_documents`] of documents encoded beforehand ([`EncodedDocument::new`]).
+    /// [`Store::put_documents`] of documents encoded beforehand ([`Store::encode`]).
     pub fn put_encoded(&self, docs: &[EncodedDocument]) -> Result<Vec<(PutOutcome, Vec<Change>)>, StoreError> {
         if let Some(d) = docs.iter().find(|d| !is_valid_id(&d.doc.id)) {
             return Err(StoreError::Invalid(format!("invalid document id {:?}", d.doc.id)));

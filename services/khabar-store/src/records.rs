@@ -54,11 +54,12 @@ const BODY_DEFLATE: &[u8] = &[0x00, 0xff, b'K', b'Z'];
 /// store's bytes, and sled rewrites whole leaves, so every byte saved here is saved several
 /// times on disk.
 pub fn encode_body(body: &DocBody) -> Vec<u8> {
-    encode_body_parts(&body.text, &body.annotations)
+    encode_body_parts(&body.text, &body.annotations, true)
 }
 
-/// [`encode_body`] of a text and its annotations, without assembling a [`DocBody`].
-pub fn encode_body_parts(text: &str, annotations: &Annotations) -> Vec<u8> {
+/// [`encode_body`] of a text and its annotations, without assembling a [`DocBody`]; plain
+/// postcard when not `deflate` (for a backend that compresses what it writes).
+pub fn encode_body_parts(text: &str, annotations: &Annotations, deflate: bool) -> Vec<u8> {
     /// Encodes exactly as [`DocBody`] (postcard writes `&str` as `String`).
     #[derive(Serialize)]
     struct BodyRef<'a> {
@@ -66,6 +67,9 @@ pub fn encode_body_parts(text: &str, annotations: &Annotations) -> Vec<u8> {
         annotations: &'a Annotations,
     }
     let plain = encode(&BodyRef { text, annotations });
+    if !deflate {
+        return plain;
+    }
     let mut out = Vec::with_capacity(plain.len() / 3 + BODY_DEFLATE.len());
     out.extend_from_slice(BODY_DEFLATE);
     deflate_into(&plain, &mut out);

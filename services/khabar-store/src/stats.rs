@@ -23,6 +23,8 @@ pub struct StoreStats {
     /// The document counter (`meta/docs`).
     pub documents: u64,
     pub size_on_disk: u64,
+    /// The backend compresses what it writes (a store created with zstd compression).
+    pub compressed: bool,
     pub tables: Vec<TableStats>,
 }
 
@@ -80,7 +82,7 @@ impl Store {
             .into_iter()
             .map(|(p, t)| TableStats { prefix: String::from_utf8_lossy(&p).into_owned(), ..t })
             .collect();
-        Ok(StoreStats { documents: self.document_count()?, size_on_disk: self.size_on_disk(), tables })
+        Ok(StoreStats { documents: self.document_count()?, size_on_disk: self.size_on_disk(), compressed: self.compressed(), tables })
     }
 }
 
@@ -89,7 +91,15 @@ impl Store {
     /// not hold a store yet) and returns it. sled 0.34 never gives back the space of pages it
     /// rewrote; a copy holds the live keys only, written once. The copy keeps the page-token
     /// secret, so tokens issued by the original stay valid.
-    pub fn compact_into(&self, dir: &std::path::Path) -> Result<Store, StoreError> {
+    ///
+    /// `compression`: the copy's zstd level (1-22), or 0 for an uncompressed copy; `None`
+    /// copies this store's setting. Bodies are copied as they are stored (both encodings read).
+    pub fn compact_into(&self, dir: &std::path::Path, compression: Option<i32>) -> Result<Store, StoreError> {
+        let level = match compression {
+            Some(0) => None,
+            Some(l) => Some(l),
+            None => self.compressed().then_some(crate::kv::DEFAULT_ZSTD_LEVEL),
+        };
         if dir.exists() && std::fs::read_dir(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?.next().is_some() {
             return Err(StoreError::Invalid(format!("{} is not empty: compact writes a new store", dir.display())));
         }
@@ -104,7 +114,7 @@ impl Store {
         }
         std::fs::create_dir_all(&partial).map_err(|e| io("create", &partial, e))?;
         {
-            let dst = crate::kv::SledKv::open(&partial)?;
+            let dst = crate::kv::SledKv::open_with(&partial, level)?;
             self.for_each_batch(|batch| {
                 dst.transact(&|tx| {
                     for (k, v) in batch {

@@ -384,7 +384,7 @@ fn a_compacted_copy_holds_the_same_keys_and_checks_clean() {
     store.delete_document("d03").unwrap();
     store.put_document(&doc("d04", "نص معدل", &[("osce", EntityType::Org)], &[])).unwrap();
     let out = dir.path().join("dst");
-    let copy = store.compact_into(&out).unwrap();
+    let copy = store.compact_into(&out, None).unwrap();
     let (a, b) = (store.stats().unwrap(), copy.stats().unwrap());
     assert_eq!(a.tables, b.tables);
     assert_eq!(b.documents, 29);
@@ -393,12 +393,11 @@ fn a_compacted_copy_holds_the_same_keys_and_checks_clean() {
     assert_eq!(copy.get_body("d04").unwrap(), store.get_body("d04").unwrap());
     drop(copy);
     // never over an existing store
-    assert!(store.compact_into(&out).is_err());
+    assert!(store.compact_into(&out, None).is_err());
 }
 
 #[test]
 fn documents_encoded_beforehand_are_stored_as_put_documents_stores_them() {
-    use khabar_store::EncodedDocument;
     let docs = [
         doc("a", "نص أول", &[("baku", EntityType::Gpe)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]),
         doc("b", "نص ثان", &[("baku", EntityType::Gpe), ("osce", EntityType::Org)], &[("e1", EventType::Meet, "2024-07-13", &["baku"])]),
@@ -406,7 +405,7 @@ fn documents_encoded_beforehand_are_stored_as_put_documents_stores_them() {
     let plain = Store::with_backend(Arc::new(MemKv::default())).unwrap();
     let encoded = Store::with_backend(Arc::new(MemKv::default())).unwrap();
     let r1 = plain.put_documents(&docs).unwrap();
-    let r2 = encoded.put_encoded(&docs.iter().cloned().map(EncodedDocument::new).collect::<Vec<_>>()).unwrap();
+    let r2 = encoded.put_encoded(&docs.iter().map(|d| encoded.encode(d.clone())).collect::<Vec<_>>()).unwrap();
     assert_eq!(r1, r2);
     assert_eq!(plain.stats().unwrap().tables, encoded.stats().unwrap().tables);
     for id in ["a", "b"] {
@@ -414,6 +413,40 @@ fn documents_encoded_beforehand_are_stored_as_put_documents_stores_them() {
         assert_eq!(plain.get_document(id).unwrap(), encoded.get_document(id).unwrap());
     }
     // the same text again is unchanged; an invalid id is refused before anything is written
-    assert_eq!(encoded.put_encoded(&[EncodedDocument::new(docs[0].clone())]).unwrap()[0].0, PutOutcome::Unchanged);
-    assert!(encoded.put_encoded(&[EncodedDocument::new(doc("Bad Id", "نص", &[], &[]))]).is_err());
+    assert_eq!(encoded.put_encoded(&[encoded.encode(docs[0].clone())]).unwrap()[0].0, PutOutcome::Unchanged);
+    assert!(encoded.put_encoded(&[encoded.encode(doc("Bad Id", "نص", &[], &[]))]).is_err());
+}
+
+#[test]
+fn a_compressed_store_keeps_its_setting_and_compacts_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z");
+    let docs: Vec<NewDocument> = (0..20).map(|i| doc(&format!("d{i:02}"), &"وصل وزير الخارجية إلى باكو في زيارة رسمية. ".repeat(20), &[("baku", EntityType::Gpe)], &[(&format!("ev{i}"), EventType::Visit, "2024-07-13", &["baku"])])).collect();
+    {
+        let store = Store::open_with(&db, Some(3)).unwrap();
+        assert!(store.compressed());
+        store.put_documents(&docs).unwrap();
+        store.flush().unwrap();
+    }
+    // reopened without asking: still compressed (sled refuses another setting)
+    let store = Store::open(&db).unwrap();
+    assert!(store.compressed());
+    assert_eq!(store.get_body("d07").unwrap().unwrap().text, docs[7].text);
+    assert!(store.check(false).unwrap().is_clean());
+    // an uncompressed copy, and a compressed copy of that
+    let plain = store.compact_into(&dir.path().join("plain"), Some(0)).unwrap();
+    assert!(!plain.compressed());
+    assert_eq!(plain.stats().unwrap().tables, store.stats().unwrap().tables);
+    assert_eq!(plain.get_body("d07").unwrap(), store.get_body("d07").unwrap());
+    let again = plain.compact_into(&dir.path().join("again"), Some(5)).unwrap();
+    assert!(again.compressed());
+    assert!(again.check(false).unwrap().is_clean());
+    // a new document in the uncompressed copy is deflated, in the compressed one it is not
+    // (both read back the same)
+    let extra = doc("extra", &"نص إضافي للتجربة. ".repeat(30), &[], &[]);
+    let (a, b) = (plain.encode(extra.clone()), again.encode(extra));
+    plain.put_encoded(&[a]).unwrap();
+    again.put_encoded(&[b]).unwrap();
+    assert_eq!(plain.get_body("extra").unwrap(), again.get_body("extra").unwrap());
+    assert!(Store::open_with(&dir.path().join("bad"), Some(23)).is_err());
 }

@@ -37,6 +37,9 @@ pub struct BenchArgs {
     /// transaction and in batches as `ingest --db` writes them.
     #[arg(long)]
     pub store_only: bool,
+    /// Create the benchmark's stores compressed with zstd at this level (1-22).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..=22))]
+    pub store_compression: Option<i32>,
 }
 
 fn peak_rss_mib() -> Option<u64> {
@@ -126,7 +129,7 @@ fn profile_all(annotator: &Annotator, docs: &[RawDocument], threads: usize, stor
 }
 
 /// `--store-only`: the store write alone, from one thread, on documents annotated beforehand.
-fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, json: bool) -> anyhow::Result<()> {
+fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, compression: Option<i32>, json: bool) -> anyhow::Result<()> {
     let mut prepared = Vec::with_capacity(docs.len());
     for d in docs {
         let p = pipeline::prepare(d.clone(), pipeline::DEFAULT_MAX_DOCUMENT_BYTES)?;
@@ -134,16 +137,15 @@ fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, json: b
         let annotations = annotator.annotate(&Input { text: &p.text, lang_hint: None, publish_date: date });
         prepared.push(khabar_store::NewDocument { id: p.id, text: p.text, given: p.given, annotations, now_ms: pipeline::now_ms() });
     }
-    // the encoding (text hash, compressed body), done on the annotating threads in an ingest
-    let t = Instant::now();
-    let encoded: Vec<khabar_store::EncodedDocument> = prepared.into_iter().map(khabar_store::EncodedDocument::new).collect();
-    let encode_ms = t.elapsed().as_secs_f64() * 1000.0 / docs.len() as f64;
-    // one transaction per document (the server's IngestDocuments), then batches (ingest --db):
-    // the writer's work
-    let mut report = serde_json::json!({ "documents": docs.len(), "encode_ms_per_doc": (encode_ms * 1000.0).round() / 1000.0 });
+    let mut report = serde_json::json!({ "documents": docs.len(), "store_compression": compression });
     for (name, batch) in [("one_per_transaction", 1), ("batched", crate::local::DEFAULT_WRITE_BATCH)] {
         let tmp = tempfile::tempdir()?;
-        let store = khabar_store::Store::open(&tmp.path().join("db"))?;
+        let store = khabar_store::Store::open_with(&tmp.path().join("db"), compression)?;
+        // the encoding (text hash, body), done on the annotating threads in an ingest
+        let t = Instant::now();
+        let encoded: Vec<khabar_store::EncodedDocument> = prepared.iter().cloned().map(|d| store.encode(d)).collect();
+        let encode_ms = t.elapsed().as_secs_f64() * 1000.0 / docs.len() as f64;
+        // then the writer's work
         let t = Instant::now();
         for chunk in encoded.chunks(batch) {
             store.put_encoded(chunk)?;
@@ -155,6 +157,7 @@ fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, json: b
         let disk = dir_size(&tmp.path().join("db"));
         report[name] = serde_json::json!({
             "documents_per_transaction": batch,
+            "encode_ms_per_doc": (encode_ms * 1000.0).round() / 1000.0,
             "store_write_ms_per_doc": ((secs * 1000.0 / docs.len() as f64) * 1000.0).round() / 1000.0,
             "store_write_docs_per_s": (docs.len() as f64 / secs).round(),
             "keys_per_doc": ((stats.keys() as f64 / docs.len() as f64) * 10.0).round() / 10.0,
@@ -189,14 +192,14 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     // warm-up (lazy tables, page cache)
     annotate_all(&annotator, &docs[..docs.len().min(50)], 1);
     if a.store_only {
-        return store_only(&annotator, &docs, bytes, a.json);
+        return store_only(&annotator, &docs, bytes, a.store_compression, a.json);
     }
     let mut rows = Vec::new();
     for &th in &threads {
         let secs = annotate_all(&annotator, &docs, th.max(1));
         let tmp = tempfile::tempdir()?;
         let dir = tmp.path().to_path_buf();
-        let store = khabar_store::Store::open(&dir.join("db"))?;
+        let store = khabar_store::Store::open_with(&dir.join("db"), a.store_compression)?;
         let items = docs.iter().enumerate().map(|(i, d)| SourceItem { origin: format!("#{i}"), doc: Ok(d.clone()) });
         let opts = LocalOptions { threads: th.max(1), flush_every: 1000, ..Default::default() };
         let t = Instant::now();
@@ -206,7 +209,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         let disk = dir_size(&dir.join("db"));
         // the stage shares, from a separate probed run into another fresh store
         let ptmp = tempfile::tempdir()?;
-        let pstore = khabar_store::Store::open(&ptmp.path().join("db"))?;
+        let pstore = khabar_store::Store::open_with(&ptmp.path().join("db"), a.store_compression)?;
         let spent = profile_all(&annotator, &docs, th.max(1), &pstore)?;
         drop(pstore);
         let total: f64 = spent.iter().map(|d| d.as_secs_f64()).sum::<f64>().max(1e-9);
@@ -235,6 +238,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         "text_mb": ((bytes as f64 / 1e6) * 100.0).round() / 100.0,
         "annotator_startup_s": (startup * 1000.0).round() / 1000.0,
         "cores": cores,
+        "store_compression": a.store_compression,
         "runs": rows,
         "peak_rss_mib": peak_rss_mib(),
     });

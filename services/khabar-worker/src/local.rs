@@ -286,7 +286,7 @@ pub fn ingest_local(
                         // after a storage failure nothing more is written: do not annotate
                         Todo::Annotate(_) if fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some() => Err(Failure::Ingest(IngestError::Store(khabar_store::StoreError::Backend("not stored: the ingest stopped after a storage failure".into())))),
                         // (encoded here too: the writer only writes)
-                        Todo::Annotate(d) => Ok(Annotated::New(khabar_store::EncodedDocument::new(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {})))),
+                        Todo::Annotate(d) => Ok(Annotated::New(store.encode(pipeline::annotate_new(annotator, d, pipeline::now_ms(), &mut |_| {})))),
                         Todo::Done(r) => r,
                     };
                     if wtx.send(Job { origin, bytes, work }).is_err() {

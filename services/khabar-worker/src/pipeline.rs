@@ -141,7 +141,7 @@ pub fn annotate_for_store(annotator: &Annotator, store: &Store, doc: Prepared, n
     if let Some(i) = unchanged(store, &doc)? {
         return Ok(Annotated::Unchanged(i));
     }
-    Ok(Annotated::New(EncodedDocument::new(annotate_new(annotator, doc, now_ms, mark))))
+    Ok(Annotated::New(store.encode(annotate_new(annotator, doc, now_ms, mark))))
 }
 
 /// What ingesting `doc` did when the store already holds the same text and metadata annotated

@@ -123,3 +123,32 @@ fn a_second_version_of_an_id_in_one_run_is_not_taken_for_unchanged() {
     let store = khabar_store::Store::open(&db).unwrap();
     assert_eq!(store.get_body("a").unwrap().unwrap().text, "وصل الوزير إلى باكو");
 }
+
+#[test]
+fn a_store_created_compressed_stays_compressed_and_compacts_to_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let stats = |db: &Path| -> serde_json::Value {
+        let out = worker().args(["stats", "--json", "--db"]).arg(db).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let out = worker().args(["ingest", "--store-compression", "3", "--db"]).arg(&db).arg(seeds()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stats(&db)["compressed"], true);
+    // a second run without the flag writes into the same compressed store
+    let again = worker().args(["ingest", "--db"]).arg(&db).arg(seeds()).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 5 unchanged"), "{}", String::from_utf8_lossy(&again.stdout));
+    assert_eq!(stats(&db)["compressed"], true);
+    let plain = dir.path().join("plain");
+    let out = worker().args(["compact", "--compression", "0", "--db"]).arg(&db).arg("--out").arg(&plain).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (z, p) = (stats(&db), stats(&plain));
+    assert_eq!(p["compressed"], false);
+    assert_eq!(z["keys"], p["keys"]);
+    let check = worker().args(["check", "--db"]).arg(&plain).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    // out-of-range levels are refused before anything is created
+    let bad = worker().args(["ingest", "--store-compression", "30", "--db"]).arg(dir.path().join("bad")).arg(seeds()).output().unwrap();
+    assert!(!bad.status.success() && !dir.path().join("bad").exists());
+}
