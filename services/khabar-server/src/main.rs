@@ -44,9 +44,9 @@ struct ServeArgs {
     #[arg(long, env = "KHABAR_ADDR", default_value = "127.0.0.1:50051")]
     addr: SocketAddr,
     /// When the store is created: compress its pages with zstd at this level (1-22; 3 is a good
-    /// start): about 40% smaller, with a slower write (README, Performance). An existing store
-    /// keeps the setting it was created with.
-    #[arg(long, env = "KHABAR_STORE_COMPRESSION", value_parser = clap::value_parser!(i32).range(1..=22))]
+    /// start; 0: uncompressed, the default): about 40% smaller, with a slower write (README,
+    /// Performance). An existing store stays compressed or not as it was created.
+    #[arg(long, env = "KHABAR_STORE_COMPRESSION", value_parser = clap::value_parser!(i32).range(0..=22))]
     store_compression: Option<i32>,
     /// Files or folders to ingest at start-up (.txt, .jsonl), before reporting SERVING.
     #[arg(long, num_args = 1..)]

@@ -79,6 +79,15 @@ pub struct SledKv {
 /// The zstd level of a compressed store when none is given.
 pub const DEFAULT_ZSTD_LEVEL: i32 = 3;
 
+/// The zstd level asked for (`None` for 0 or nothing), or an error for a level outside 0..=22.
+pub fn check_level(compression: Option<i32>) -> Result<Option<i32>, StoreError> {
+    match compression {
+        Some(l) if !(0..=22).contains(&l) => Err(StoreError::Invalid(format!("zstd level {l} is not in 0..=22 (0: uncompressed)"))),
+        Some(0) | None => Ok(None),
+        Some(l) => Ok(Some(l)),
+    }
+}
+
 /// Whether the sled store in `dir` was created compressed, from the `conf` file sled writes
 /// at creation (`None` when there is no store yet). sled refuses to open a store with another
 /// setting than the one it was created with.
@@ -102,19 +111,27 @@ impl SledKv {
     }
 
     /// [`SledKv::open`], creating a new store with zstd compression of its pages at `level`
-    /// (1-22) when `compression` is given. A store that exists keeps the setting it was created
-    /// with, whatever is asked (a compressed one is written at `level`, or
-    /// [`DEFAULT_ZSTD_LEVEL`]).
+    /// (1-22; 0 or `None`: uncompressed) when `compression` asks for it. A store that exists
+    /// stays compressed or uncompressed as it was created, whatever is asked (a warning says
+    /// so when the request differs). sled records only whether a store compresses, not the
+    /// level: a compressed store is written at the level asked now, or
+    /// [`DEFAULT_ZSTD_LEVEL`].
     pub fn open_with(dir: &Path, compression: Option<i32>) -> Result<SledKv, StoreError> {
-        if let Some(l) = compression
-            && !(1..=22).contains(&l)
-        {
-            return Err(StoreError::Invalid(format!("zstd level {l} is not in 1..=22")));
-        }
+        let asked = check_level(compression)?;
         let level = match created_compressed(dir) {
-            Some(true) => Some(compression.unwrap_or(DEFAULT_ZSTD_LEVEL)),
-            Some(false) => None,
-            None => compression,
+            Some(true) => {
+                if compression == Some(0) {
+                    tracing::warn!(store = %dir.display(), "the store was created compressed and stays so (compact --store-compression 0 copies it into an uncompressed one)");
+                }
+                Some(asked.unwrap_or(DEFAULT_ZSTD_LEVEL))
+            }
+            Some(false) => {
+                if asked.is_some() {
+                    tracing::warn!(store = %dir.display(), "the store was created uncompressed and stays so (compact --store-compression LEVEL copies it into a compressed one)");
+                }
+                None
+            }
+            None => asked,
         };
         let config = sled::Config::new()
             .path(dir)

@@ -83,9 +83,16 @@ pub struct NewDocument {
 /// ingest encodes on its annotating threads so that its single writer only writes.
 #[derive(Debug, Clone)]
 pub struct EncodedDocument {
-    pub doc: NewDocument,
+    doc: NewDocument,
     sha256: String,
     body: Vec<u8>,
+}
+
+impl EncodedDocument {
+    /// The document (read-only: the hash and the body were computed from it).
+    pub fn doc(&self) -> &NewDocument {
+        &self.doc
+    }
 }
 
 /// Hex SHA-256 of a text.
@@ -167,9 +174,10 @@ impl Store {
     }
 
     /// [`Store::open`], creating a new store compressed with zstd at level `compression`
-    /// (1-22) when it is given; an existing store keeps the setting it was created with
-    /// (see [`SledKv::open_with`]).
+    /// (1-22; 0: uncompressed) when it is given; an existing store stays compressed or not as
+    /// it was created (see [`SledKv::open_with`]).
     pub fn open_with(dir: &Path, compression: Option<i32>) -> Result<Store, StoreError> {
+        kv::check_level(compression)?;
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
         Store::with_backend(Arc::new(SledKv::open_with(dir, compression)?))
     }

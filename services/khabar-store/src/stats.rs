@@ -93,13 +93,15 @@ impl Store {
     /// secret, so tokens issued by the original stay valid.
     ///
     /// `compression`: the copy's zstd level (1-22), or 0 for an uncompressed copy; `None`
-    /// copies this store's setting. Bodies are copied as they are stored (both encodings read).
+    /// copies this store's setting. When the copy compresses and this store does not, or the
+    /// other way round, document bodies are re-encoded for it (deflated only where the backend
+    /// does not compress).
     pub fn compact_into(&self, dir: &std::path::Path, compression: Option<i32>) -> Result<Store, StoreError> {
         let level = match compression {
-            Some(0) => None,
-            Some(l) => Some(l),
+            Some(_) => crate::kv::check_level(compression)?,
             None => self.compressed().then_some(crate::kv::DEFAULT_ZSTD_LEVEL),
         };
+        let recode = level.is_some() != self.compressed();
         if dir.exists() && std::fs::read_dir(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?.next().is_some() {
             return Err(StoreError::Invalid(format!("{} is not empty: compact writes a new store", dir.display())));
         }
@@ -116,9 +118,16 @@ impl Store {
         {
             let dst = crate::kv::SledKv::open_with(&partial, level)?;
             self.for_each_batch(|batch| {
+                let recoded: Vec<Option<Vec<u8>>> = batch
+                    .iter()
+                    .map(|(k, v)| match recode && k.starts_with(b"b/") {
+                        true => crate::records::decode_body(v).map(|b| Some(crate::records::encode_body_parts(&b.text, &b.annotations, level.is_none()))),
+                        false => Ok(None),
+                    })
+                    .collect::<Result<_, _>>()?;
                 dst.transact(&|tx| {
-                    for (k, v) in batch {
-                        tx.put(k, v)?;
+                    for ((k, v), r) in batch.iter().zip(&recoded) {
+                        tx.put(k, r.as_deref().unwrap_or(v))?;
                     }
                     Ok(())
                 })

@@ -422,31 +422,42 @@ fn a_compressed_store_keeps_its_setting_and_compacts_either_way() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("z");
     let docs: Vec<NewDocument> = (0..20).map(|i| doc(&format!("d{i:02}"), &"وصل وزير الخارجية إلى باكو في زيارة رسمية. ".repeat(20), &[("baku", EntityType::Gpe)], &[(&format!("ev{i}"), EventType::Visit, "2024-07-13", &["baku"])])).collect();
+    let table = |s: &Store, p: &str| s.stats().unwrap().tables.into_iter().find(|t| t.prefix == p).unwrap();
     {
         let store = Store::open_with(&db, Some(3)).unwrap();
         assert!(store.compressed());
         store.put_documents(&docs).unwrap();
         store.flush().unwrap();
     }
-    // reopened without asking: still compressed (sled refuses another setting)
+    // reopened without asking, or asking for no compression: still compressed (sled refuses
+    // another setting)
+    drop(Store::open_with(&db, Some(0)).unwrap());
     let store = Store::open(&db).unwrap();
     assert!(store.compressed());
     assert_eq!(store.get_body("d07").unwrap().unwrap().text, docs[7].text);
     assert!(store.check(false).unwrap().is_clean());
-    // an uncompressed copy, and a compressed copy of that
+    // an uncompressed copy deflates the bodies the compressed store kept plain
     let plain = store.compact_into(&dir.path().join("plain"), Some(0)).unwrap();
     assert!(!plain.compressed());
-    assert_eq!(plain.stats().unwrap().tables, store.stats().unwrap().tables);
     assert_eq!(plain.get_body("d07").unwrap(), store.get_body("d07").unwrap());
+    assert!(plain.check(false).unwrap().is_clean());
+    let (zb, pb) = (table(&store, "b/"), table(&plain, "b/"));
+    assert_eq!(zb.keys, pb.keys);
+    assert!(pb.value_bytes * 3 < zb.value_bytes, "deflated {} vs plain {}", pb.value_bytes, zb.value_bytes);
+    assert_eq!(table(&store, "e/"), table(&plain, "e/"), "everything but the bodies is copied as it is");
+    // and a compressed copy of that keeps them plain again
     let again = plain.compact_into(&dir.path().join("again"), Some(5)).unwrap();
     assert!(again.compressed());
+    assert_eq!(table(&again, "b/").value_bytes, zb.value_bytes);
     assert!(again.check(false).unwrap().is_clean());
-    // a new document in the uncompressed copy is deflated, in the compressed one it is not
-    // (both read back the same)
+    // a new document: deflated in the uncompressed store, plain in the compressed one
     let extra = doc("extra", &"نص إضافي للتجربة. ".repeat(30), &[], &[]);
-    let (a, b) = (plain.encode(extra.clone()), again.encode(extra));
-    plain.put_encoded(&[a]).unwrap();
-    again.put_encoded(&[b]).unwrap();
+    let (b0, z0) = (table(&plain, "b/").value_bytes, table(&again, "b/").value_bytes);
+    plain.put_encoded(&[plain.encode(extra.clone())]).unwrap();
+    again.put_encoded(&[again.encode(extra)]).unwrap();
     assert_eq!(plain.get_body("extra").unwrap(), again.get_body("extra").unwrap());
+    assert!((table(&plain, "b/").value_bytes - b0) * 3 < table(&again, "b/").value_bytes - z0);
+    // a bad level is refused before anything is created
     assert!(Store::open_with(&dir.path().join("bad"), Some(23)).is_err());
+    assert!(!dir.path().join("bad").exists());
 }

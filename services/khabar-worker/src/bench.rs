@@ -37,8 +37,9 @@ pub struct BenchArgs {
     /// transaction and in batches as `ingest --db` writes them.
     #[arg(long)]
     pub store_only: bool,
-    /// Create the benchmark's stores compressed with zstd at this level (1-22).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(1..=22))]
+    /// Create the benchmark's stores compressed with zstd at this level (1-22; 0: uncompressed,
+    /// the default).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(0..=22))]
     pub store_compression: Option<i32>,
 }
 
@@ -142,8 +143,9 @@ fn store_only(annotator: &Annotator, docs: &[RawDocument], bytes: usize, compres
         let tmp = tempfile::tempdir()?;
         let store = khabar_store::Store::open_with(&tmp.path().join("db"), compression)?;
         // the encoding (text hash, body), done on the annotating threads in an ingest
+        let copies = prepared.clone();
         let t = Instant::now();
-        let encoded: Vec<khabar_store::EncodedDocument> = prepared.iter().cloned().map(|d| store.encode(d)).collect();
+        let encoded: Vec<khabar_store::EncodedDocument> = copies.into_iter().map(|d| store.encode(d)).collect();
         let encode_ms = t.elapsed().as_secs_f64() * 1000.0 / docs.len() as f64;
         // then the writer's work
         let t = Instant::now();

@@ -63,9 +63,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// zstd level (1-22) of the copy's pages, 0 for an uncompressed copy (default: as the
-        /// store copied).
+        /// store copied). Bodies are re-encoded when the setting changes.
         #[arg(long, value_parser = clap::value_parser!(i32).range(0..=22))]
-        compression: Option<i32>,
+        store_compression: Option<i32>,
     },
     /// End-to-end ingest benchmark: annotation-only and ingest throughput (1 thread, all cores),
     /// store size against raw text, peak RSS.
@@ -121,9 +121,9 @@ struct IngestArgs {
     #[arg(long, default_value_t = local::DEFAULT_WRITE_BATCH)]
     write_batch: usize,
     /// With --db, when it creates the store: compress its pages with zstd at this level (1-22;
-    /// 3 is a good start). About 40% smaller, with a slower write (README, Performance). An
-    /// existing store keeps the setting it was created with.
-    #[arg(long, env = "KHABAR_STORE_COMPRESSION", value_parser = clap::value_parser!(i32).range(1..=22))]
+    /// 3 is a good start; 0: uncompressed, the default). About 40% smaller, with a slower write
+    /// (README, Performance). An existing store stays compressed or not as it was created.
+    #[arg(long, env = "KHABAR_STORE_COMPRESSION", value_parser = clap::value_parser!(i32).range(0..=22))]
     store_compression: Option<i32>,
 }
 
@@ -284,10 +284,10 @@ fn main() -> anyhow::Result<()> {
             println!("reindexed {n} documents");
         }
         Command::Stats { db, json } => print_stats(&open_existing(&db)?.stats()?, json)?,
-        Command::Compact { db, out, compression } => {
+        Command::Compact { db, out, store_compression } => {
             let store = open_existing(&db)?;
             let before = store.size_on_disk();
-            let copy = store.compact_into(&out, compression)?;
+            let copy = store.compact_into(&out, store_compression)?;
             let (docs, after) = (copy.document_count()?, copy.size_on_disk());
             drop(copy);
             println!("copied {docs} documents: {:.2} MB on disk -> {:.2} MB in {}", before as f64 / 1e6, after as f64 / 1e6, out.display());

@@ -173,7 +173,7 @@ pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms
         Annotated::Unchanged(i) => Ok(i),
         Annotated::New(new) => {
             let r = store.put_encoded(std::slice::from_ref(&new))?.pop().expect("one result per document");
-            Ok(ingested(&new.doc, r))
+            Ok(ingested(new.doc(), r))
         }
     }
 }

@@ -141,7 +141,7 @@ fn a_store_created_compressed_stays_compressed_and_compacts_to_plain() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 5 unchanged"), "{}", String::from_utf8_lossy(&again.stdout));
     assert_eq!(stats(&db)["compressed"], true);
     let plain = dir.path().join("plain");
-    let out = worker().args(["compact", "--compression", "0", "--db"]).arg(&db).arg("--out").arg(&plain).output().unwrap();
+    let out = worker().args(["compact", "--store-compression", "0", "--db"]).arg(&db).arg("--out").arg(&plain).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (z, p) = (stats(&db), stats(&plain));
     assert_eq!(p["compressed"], false);

@@ -535,8 +535,7 @@ pub fn extract(view: &TextView, ann: &Annotations, doc_date: Option<&str>) -> Ve
     out.sort_by_key(|(_, r)| (r.trigger.start, r.trigger.end));
     let sentence_of: Vec<u32> = out.iter().map(|(s, _)| *s).collect();
     let mut reports: Vec<EventReport> = out.into_iter().map(|(_, r)| r).collect();
-    let within = |inner: &str, outer: &str| place_within(&ann.entities, inner, outer);
-    corefer(&mut reports, &sentence_of, &background, &within);
+    corefer(&mut reports, &sentence_of, &background, &place_within);
     share_conference_time(&mut reports, &sentence_of, &background);
     reports
 }
@@ -611,13 +610,14 @@ fn same_parties(x: &EventReport, y: &EventReport) -> bool {
 }
 
 /// The knowledge base puts the place `inner` inside the place `outer` (a city or district in
-/// its country, or a facility in its city, at most three steps up its `related` chain).
-/// Nationalities (NORP) also name a country as `related` but are not places.
-pub(crate) fn place_within(entities: &[EntityInfo], inner: &str, outer: &str) -> bool {
-    let info = |id: &str| entities.binary_search_by(|e| e.id.as_str().cmp(id)).ok().map(|i| &entities[i]);
+/// its country, or a facility in its city), following its `related` chain at most three steps
+/// up. Entities found only in text (no knowledge-base entry) lie nowhere. Nationalities (NORP)
+/// also name a country as `related` but are not places.
+pub(crate) fn place_within(inner: &str, outer: &str) -> bool {
+    let kb = crate::kb::Kb::embedded();
     let mut cur = inner;
     for _ in 0..3 {
-        let Some(e) = info(cur).filter(|e| matches!(e.etype, EntityType::Gpe | EntityType::Loc | EntityType::Fac)) else {
+        let Some(e) = kb.get(cur).filter(|e| matches!(e.etype_str.as_str(), "GPE" | "LOC" | "FAC")) else {
             return false;
         };
         match e.related.as_deref() {
@@ -655,7 +655,7 @@ fn conflict(x: &EventReport, y: &EventReport, strong: bool, within: &dyn Fn(&str
     // a different place separates only reports that nothing else ties together (a city in
     // one report may be its country in another)
     // (nor does a place inside the other: a visit to a country takes the visitor to its towns)
-    !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone())) && !(x.etype == EventType::Visit && nested_places(x, y, within))
+    !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone())) && !(x.etype == EventType::Visit && shared_actor(x, y) && nested_places(x, y, within))
 }
 
 /// What ties two reports of one type in a document together: (tied, strongly). `gap` is the
@@ -733,8 +733,8 @@ fn subsumed(weak: &EventReport, full: &EventReport) -> bool {
 /// for an agreement its signer, or for a visit its visitor in a place inside the other's place
 /// (`within`: the knowledge base puts the first place in the second), with no date, number,
 /// name, place or, for meetings, parties that tell them apart, are reports of one event. A
-/// report joins the cluster with the same id first, then one tied strongly, then one in the same
-/// place, then the nearest. Every report of a cluster takes the id of its most
+/// report joins the cluster with the same id first, then one tied strongly, then (a visit) one in
+/// its own place, then the nearest. Every report of a cluster takes the id of its most
 /// informative report (a day-precise date first, then a document number, a place, more parties,
 /// then the earliest), so that id is also the one other documents compute for that event.
 fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32], within: &dyn Fn(&str, &str) -> bool) {
@@ -760,9 +760,9 @@ fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32],
             if same_id || !c.iter().any(|&j| conflict(&reports[j], &reports[i], strong, within)) {
                 // (an event named in passing as another's background is not what the text goes on about)
                 let latest = c.iter().rev().find(|&&j| !background.contains(&reports[j].trigger.start));
-                // (a cluster in the same place goes before one in a place that contains it)
+                // (a visit joins a cluster in its own place before one in a place that contains it)
                 let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
-                let same_place = place(&reports[i]).is_some() && c.iter().any(|&j| place(&reports[j]) == place(&reports[i]));
+                let same_place = reports[i].etype == EventType::Visit && place(&reports[i]).is_some() && c.iter().any(|&j| place(&reports[j]) == place(&reports[i]));
                 let rank = (same_id, strong, same_place, latest.is_some(), latest.or(c.last()).copied().unwrap_or(0));
                 if joined.is_none_or(|(_, r)| rank > r) {
                     joined = Some((ci, rank));

@@ -429,13 +429,27 @@ fn a_visit_to_a_country_and_to_one_of_its_towns_is_one_trip() {
 
 #[test]
 fn places_lie_in_their_country_by_the_knowledge_base() {
-    let kb = crate::kb::Kb::embedded();
-    let mut infos: Vec<EntityInfo> = ["izmir", "turkey", "fuzuli", "azerbaijan", "samarkand", "turkish"].iter().map(|id| kb.get(id).expect(id).info()).collect();
-    infos.sort_by(|a, b| a.id.cmp(&b.id));
-    assert!(super::place_within(&infos, "izmir", "turkey"));
-    assert!(super::place_within(&infos, "fuzuli", "azerbaijan"));
-    assert!(!super::place_within(&infos, "turkey", "izmir"));
-    assert!(!super::place_within(&infos, "samarkand", "turkey"));
-    // a nationality names its country as related but does not lie in it
-    assert!(!super::place_within(&infos, "turkish", "turkey"));
+    use super::place_within;
+    assert!(place_within("izmir", "turkey"));
+    assert!(place_within("fuzuli", "azerbaijan"));
+    // two steps: a facility in a city in a country
+    assert!(place_within("fuzuli_international_airport", "fuzuli"));
+    assert!(place_within("fuzuli_international_airport", "azerbaijan"));
+    assert!(!place_within("turkey", "izmir"));
+    assert!(!place_within("samarkand", "turkey"));
+    // a nationality names its country as related but does not lie in it; nor does a name
+    // found only in text
+    assert!(!place_within("turkish", "turkey"));
+    assert!(!place_within("x-loc-0123456789ab", "turkey"));
+}
+
+#[test]
+fn another_visitor_in_a_town_of_the_country_is_another_visit() {
+    let text = "وصل رئيس كازاخستان إلى تركيا في زيارة رسمية. \
+                وقال المتحدث إن المحادثات تناولت التجارة والطاقة. \
+                وتطرق الجانبان إلى التعاون في مجال النقل. \
+                ووصل رئيس أوزبكستان في زيارة إلى مدينة إزمير.";
+    let e = events(text);
+    let ids: std::collections::BTreeSet<String> = ids_of(&e, EventType::Visit).into_iter().collect();
+    assert_eq!(ids.len(), 2, "{e:#?}");
 }
