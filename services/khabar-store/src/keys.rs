@@ -54,8 +54,10 @@ fn k(parts: &[&str]) -> Vec<u8> {
 pub fn doc(id: &str) -> Vec<u8> {
     k(&["d/", id])
 }
+/// Prefix of the document bodies.
+pub const BODIES: &str = "b/";
 pub fn body(id: &str) -> Vec<u8> {
-    k(&["b/", id])
+    k(&[BODIES, id])
 }
 pub fn doc_by_lang(lang: &str, id: &str) -> Vec<u8> {
     k(&["il/", lang, "/", id])

@@ -190,9 +190,13 @@ impl Store {
     /// Encodes a document for [`Store::put_encoded`] (no store access: any thread may call it).
     /// Bodies are deflated unless the backend compresses.
     pub fn encode(&self, doc: NewDocument) -> EncodedDocument {
-        let sha256 = content_sha256(&doc.text);
-        let body = records::encode_body_parts(&doc.text, &doc.annotations, !self.kv.compresses());
+        let (sha256, body) = self.encode_parts(&doc);
         EncodedDocument { doc, sha256, body }
+    }
+
+    /// A document's text hash and its body as this store writes it.
+    fn encode_parts(&self, doc: &NewDocument) -> (String, Vec<u8>) {
+        (content_sha256(&doc.text), records::encode_body_parts(&doc.text, &doc.annotations, !self.kv.compresses()))
     }
 
     /// Opens a store over any ordered key-value backend.
@@ -264,9 +268,13 @@ impl Store {
             return Err(StoreError::Invalid(format!("invalid document id {:?}", d.id)));
         }
         // what depends on the new document alone is computed outside the transaction
-        let deflate = !self.kv.compresses();
-        let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| (content_sha256(&d.text), records::encode_body_parts(&d.text, &d.annotations, deflate))).collect();
+        let encoded: Vec<(String, Vec<u8>)> = docs.iter().map(|d| self.encode_parts(d)).collect();
         self.put_parts(&docs.iter().zip(&encoded).map(|(d, (sha, body))| (d, sha.as_str(), body.as_slice())).collect::<Vec<_>>())
+    }
+
+    /// [`Store::put_document`] of a document encoded beforehand ([`Store::encode`]).
+    pub fn put_encoded_document(&self, doc: &EncodedDocument) -> Result<(PutOutcome, Vec<Change>), StoreError> {
+        Ok(self.put_encoded(std::slice::from_ref(doc))?.pop().expect("one result per document"))
     }
 
     /// [`Store::put_documents`] of documents encoded beforehand ([`Store::encode`]).

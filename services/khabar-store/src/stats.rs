@@ -120,7 +120,7 @@ impl Store {
             self.for_each_batch(|batch| {
                 let recoded: Vec<Option<Vec<u8>>> = batch
                     .iter()
-                    .map(|(k, v)| match recode && k.starts_with(b"b/") {
+                    .map(|(k, v)| match recode && k.starts_with(crate::keys::BODIES.as_bytes()) {
                         true => crate::records::decode_body(v).map(|b| Some(crate::records::encode_body_parts(&b.text, &b.annotations, level.is_none()))),
                         false => Ok(None),
                     })

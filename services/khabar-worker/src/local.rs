@@ -173,10 +173,9 @@ fn write_jobs(store: &Store, jobs: Vec<Job>) -> Vec<(String, usize, Result<pipel
     }
     if !new.is_empty() {
         let failed = |e: khabar_store::StoreError| Failure::Ingest(e.into());
-        let one = |d: &khabar_store::EncodedDocument| store.put_encoded(std::slice::from_ref(d)).map(|mut r| pipeline::ingested(d.doc(), r.pop().expect("one result per document")));
         let results: Vec<Result<pipeline::Ingested, Failure>> = match store.put_encoded(&new) {
             Ok(rs) => new.iter().zip(rs).map(|(d, r)| Ok(pipeline::ingested(d.doc(), r))).collect(),
-            Err(_) if new.len() > 1 => new.iter().map(|d| one(d).map_err(failed)).collect(),
+            Err(_) if new.len() > 1 => new.iter().map(|d| store.put_encoded_document(d).map(|r| pipeline::ingested(d.doc(), r)).map_err(failed)).collect(),
             Err(e) => vec![Err(failed(e))],
         };
         for (slot, r) in slots.into_iter().zip(results) {

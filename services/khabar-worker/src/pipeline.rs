@@ -172,7 +172,7 @@ pub fn ingest_probed(annotator: &Annotator, store: &Store, doc: Prepared, now_ms
     match annotate_for_store(annotator, store, doc, now_ms, mark)? {
         Annotated::Unchanged(i) => Ok(i),
         Annotated::New(new) => {
-            let r = store.put_encoded(std::slice::from_ref(&new))?.pop().expect("one result per document");
+            let r = store.put_encoded_document(&new)?;
             Ok(ingested(new.doc(), r))
         }
     }

@@ -629,11 +629,15 @@ pub(crate) fn place_within(inner: &str, outer: &str) -> bool {
     false
 }
 
+/// The entity id of a report's place, when it is linked.
+fn place_id(r: &EventReport) -> Option<&str> {
+    r.place.as_ref().and_then(|p| p.entity.as_deref())
+}
+
 /// The places of two reports, one inside the other by the knowledge base.
 fn nested_places(x: &EventReport, y: &EventReport, within: &dyn Fn(&str, &str) -> bool) -> bool {
-    let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
-    match (place(x), place(y)) {
-        (Some(a), Some(b)) => a != b && (within(&a, &b) || within(&b, &a)),
+    match (place_id(x), place_id(y)) {
+        (Some(a), Some(b)) => a != b && (within(a, b) || within(b, a)),
         _ => false,
     }
 }
@@ -655,7 +659,7 @@ fn conflict(x: &EventReport, y: &EventReport, strong: bool, within: &dyn Fn(&str
     // a different place separates only reports that nothing else ties together (a city in
     // one report may be its country in another)
     // (nor does a place inside the other: a visit to a country takes the visitor to its towns)
-    !strong && differ(&x.place.as_ref().and_then(|p| p.entity.clone()), &y.place.as_ref().and_then(|p| p.entity.clone())) && !(x.etype == EventType::Visit && shared_actor(x, y) && nested_places(x, y, within))
+    !strong && matches!((place_id(x), place_id(y)), (Some(a), Some(b)) if a != b) && !(x.etype == EventType::Visit && shared_actor(x, y) && nested_places(x, y, within))
 }
 
 /// What ties two reports of one type in a document together: (tied, strongly). `gap` is the
@@ -675,8 +679,7 @@ fn link(x: &EventReport, y: &EventReport, gap: u32, within: &dyn Fn(&str, &str) 
     {
         return (true, true);
     }
-    let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
-    if place(x).is_some() && place(x) == place(y) && same_parties(x, y) {
+    if place_id(x).is_some() && place_id(x) == place_id(y) && same_parties(x, y) {
         return (true, false);
     }
     // a named event (a summit series names many summits: only without a place telling them apart)
@@ -761,8 +764,7 @@ fn corefer(reports: &mut [EventReport], sentence_of: &[u32], background: &[u32],
                 // (an event named in passing as another's background is not what the text goes on about)
                 let latest = c.iter().rev().find(|&&j| !background.contains(&reports[j].trigger.start));
                 // (a visit joins a cluster in its own place before one in a place that contains it)
-                let place = |r: &EventReport| r.place.as_ref().and_then(|p| p.entity.clone());
-                let same_place = reports[i].etype == EventType::Visit && place(&reports[i]).is_some() && c.iter().any(|&j| place(&reports[j]) == place(&reports[i]));
+                let same_place = reports[i].etype == EventType::Visit && place_id(&reports[i]).is_some() && c.iter().any(|&j| place_id(&reports[j]) == place_id(&reports[i]));
                 let rank = (same_id, strong, same_place, latest.is_some(), latest.or(c.last()).copied().unwrap_or(0));
                 if joined.is_none_or(|(_, r)| rank > r) {
                     joined = Some((ci, rank));
