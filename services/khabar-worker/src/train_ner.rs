@@ -34,6 +34,11 @@
 //! 3. up to `--epochs` epochs of the averaged perceptron (sentence order from `--seed`), each
 //!    scored on dev exactly as `shared/eval/conll_eval.py` scores the service; the best epoch
 //!    is kept, its per-file dev scores printed, and the confidence temperature fitted on dev;
+//!    the best epoch's model is also scored *through the entity stage* (knowledge base,
+//!    patterns, overlap policy and coreference around it, as `AnalyzeText` returns mentions),
+//!    and `KHABAR_NER_STAGE_DIFF=1` prints the chunks where the stage and the labeller alone
+//!    disagree with the gold in opposite ways (`STAGE-FP`: the stage's wrong chunk, with the
+//!    origin of its mention; `STAGE-LOST`: a chunk the labeller had right and the stage lost);
 //! 4. with `--final`, training again on train + dev for the chosen number of epochs (the dev
 //!    scores printed before are the honest ones); then the model file is written.
 //!
@@ -47,7 +52,8 @@ use anyhow::{bail, Context, Result};
 use khabar_annotate::model::{EntityType, Lang};
 use khabar_annotate::ner::cluster;
 use khabar_annotate::ner::train::{self, Example, SplitMix64, TrainOptions, Trainer, TYPES, TYPES_MISC};
-use khabar_annotate::ner::{Clusters, Gazetteer, Lexicon, Model, NerSpan, Tagger};
+use khabar_annotate::entities::EntityStage;
+use khabar_annotate::ner::{Clusters, Gazetteer, Lexicon, Model, Models, NerSpan, Tagger};
 use khabar_annotate::text::TextView;
 
 /// Options of `train-ner`.
@@ -256,40 +262,9 @@ pub fn evaluate_with(tag: impl Fn(&TextView) -> Vec<NerSpan>, sents: &[Sentence]
         sc.per_type.insert(t, Counts::default());
     }
     for batch in sents.chunks(40) {
-        let mut text: Vec<char> = Vec::new();
-        let mut tok_spans: Vec<Vec<(usize, usize)>> = Vec::new();
-        for s in batch {
-            let mut spans = Vec::new();
-            for (tok, _) in s {
-                let start = text.len();
-                text.extend(tok.chars());
-                spans.push((start, text.len()));
-                text.push(' ');
-            }
-            text.pop();
-            text.push('\n');
-            tok_spans.push(spans);
-        }
-        let text: String = text.into_iter().collect();
-        let view = TextView::new(&text, Some(lang));
-        let mut mentions: Vec<(&str, usize, usize)> =
-            tag(&view).into_iter().filter_map(|m| fold(m.etype).map(|t| (t, m.span.start as usize, m.span.end as usize))).collect();
-        mentions.sort_by_key(|m| m.1);
-        for (s, spans) in batch.iter().zip(&tok_spans) {
+        for (s, pred) in batch.iter().zip(predicted_chunks(&tag, batch, lang)) {
             let gold_tags: Vec<_> = s.iter().map(|(_, t)| eval_tag(t)).collect();
             let gold = train::chunks(&gold_tags);
-            let mut pred_tags: Vec<(char, Option<&'static str>)> = vec![('O', None); s.len()];
-            for &(t, ms, me) in &mentions {
-                let idx: Vec<usize> = spans.iter().enumerate().filter(|(_, (ts, te))| *ts < me && ms < *te).map(|(i, _)| i).collect();
-                if idx.is_empty() || idx.iter().any(|&i| pred_tags[i].0 != 'O') {
-                    continue;
-                }
-                let t = train::corpus_type(t);
-                for (k, &i) in idx.iter().enumerate() {
-                    pred_tags[i] = (if k == 0 { 'B' } else { 'I' }, t);
-                }
-            }
-            let pred = train::chunks(&pred_tags);
             if show_errors && gold != pred {
                 let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
                 let show = |c: &[(&str, usize, usize)]| c.iter().map(|(t, a, b)| format!("{t}[{}]", toks[*a..*b].join(" "))).collect::<Vec<_>>().join(" ");
@@ -314,6 +289,69 @@ pub fn evaluate_with(tag: impl Fn(&TextView) -> Vec<NerSpan>, sents: &[Sentence]
         }
     }
     sc
+}
+
+/// The entity stage of the service (compiled knowledge base, cues, patterns, overlap policy,
+/// coreference) with `tagger` as the labeller of `lang`, for scoring a model as `AnalyzeText`
+/// would use it before it is compiled in.
+pub fn entity_stage_with(lang: Lang, tagger: Tagger) -> EntityStage {
+    let embedded = Models::embedded();
+    let models = match lang {
+        Lang::Fa => Models { ar: embedded.ar.clone(), fa: tagger },
+        _ => Models { ar: tagger, fa: embedded.fa.clone() },
+    };
+    EntityStage { ner: Some(Box::leak(Box::new(models))), ..EntityStage::embedded() }
+}
+
+/// [`evaluate`] through a whole entity stage: the mentions `AnalyzeText` would return.
+pub fn evaluate_stage(stage: &EntityStage, sents: &[Sentence], lang: Lang) -> Scores {
+    evaluate_with(
+        |v| stage.run(v).0.into_iter().map(|m| NerSpan { span: m.span, tokens: 0..0, etype: m.etype, confidence: m.confidence }).collect(),
+        sents,
+        lang,
+    )
+}
+
+/// The chunks `tag` finds in each sentence of `batch`, sent as `conll_eval.py` sends them:
+/// sentences joined with spaces, one per line, in one text; every mention mapped to the corpus
+/// tokens it overlaps (a mention overlapping one already placed is dropped).
+fn predicted_chunks(tag: &impl Fn(&TextView) -> Vec<NerSpan>, batch: &[Sentence], lang: Lang) -> Vec<Vec<(&'static str, usize, usize)>> {
+    let mut text: Vec<char> = Vec::new();
+    let mut tok_spans: Vec<Vec<(usize, usize)>> = Vec::new();
+    for s in batch {
+        let mut spans = Vec::new();
+        for (tok, _) in s {
+            let start = text.len();
+            text.extend(tok.chars());
+            spans.push((start, text.len()));
+            text.push(' ');
+        }
+        text.pop();
+        text.push('\n');
+        tok_spans.push(spans);
+    }
+    let text: String = text.into_iter().collect();
+    let view = TextView::new(&text, Some(lang));
+    let mut mentions: Vec<(&str, usize, usize)> = tag(&view).into_iter().filter_map(|m| fold(m.etype).map(|t| (t, m.span.start as usize, m.span.end as usize))).collect();
+    mentions.sort_by_key(|m| m.1);
+    batch
+        .iter()
+        .zip(&tok_spans)
+        .map(|(s, spans)| {
+            let mut pred_tags: Vec<(char, Option<&'static str>)> = vec![('O', None); s.len()];
+            for &(t, ms, me) in &mentions {
+                let idx: Vec<usize> = spans.iter().enumerate().filter(|(_, (ts, te))| *ts < me && ms < *te).map(|(i, _)| i).collect();
+                if idx.is_empty() || idx.iter().any(|&i| pred_tags[i].0 != 'O') {
+                    continue;
+                }
+                let t = train::corpus_type(t);
+                for (k, &i) in idx.iter().enumerate() {
+                    pred_tags[i] = (if k == 0 { 'B' } else { 'I' }, t);
+                }
+            }
+            train::chunks(&pred_tags)
+        })
+        .collect()
 }
 
 /// A corpus tag folded like `conll_eval.py` (PER/ORG/LOC, GPE and FAC as LOC, others O).
@@ -565,6 +603,14 @@ pub fn run(args: &TrainNerArgs) -> Result<()> {
         }
         eprintln!("confidence temperature {} (dev label NLL {:.4})", bt.1, bt.0);
         model.set_temperature(bt.1);
+        // the model as the service would use it: inside the entity stage, at that temperature
+        let stage = entity_stage_with(lang, Tagger::new(model.clone()));
+        eprintln!("through the entity stage: dev {}", report(&evaluate_stage(&stage, &dev_sents, lang)));
+        if std::env::var_os("KHABAR_NER_STAGE_DIFF").is_some() {
+            for l in stage_diff(&stage, &Tagger::new(model.clone()), &dev_sents, lang) {
+                println!("{l}");
+            }
+        }
     }
     if args.r#final && !dev_sents.is_empty() {
         let mut all = train_sents.clone();
@@ -660,4 +706,38 @@ pub fn oracle(sents: &[Sentence], lang: Lang) -> Scores {
         by_text.insert(text, spans);
     }
     evaluate_with(|v| by_text.get(&v.chars.iter().collect::<String>()).cloned().unwrap_or_default(), sents, lang)
+}
+
+/// Chunks the stage gets wrong where the tagger alone is right, and the reverse: one line per
+/// chunk, `STAGE-FP` (the stage's chunk, the origin and type of its mention, the gold chunk it
+/// overlaps) or `STAGE-LOST` (the gold chunk, the stage's chunk over it).
+pub fn stage_diff(stage: &EntityStage, tagger: &Tagger, sents: &[Sentence], lang: Lang) -> Vec<String> {
+    let origins = std::cell::RefCell::new(Vec::new());
+    let by_stage = |v: &TextView| {
+        let ms = stage.run(v).0;
+        origins.borrow_mut().extend(ms.iter().map(|m| (v.text_of(m.span), format!("{:?}/{:?}", m.origin, m.etype))));
+        ms.into_iter().map(|m| NerSpan { span: m.span, tokens: 0..0, etype: m.etype, confidence: m.confidence }).collect()
+    };
+    let by_tagger = |v: &TextView| tagger.tag(v);
+    let mut out = Vec::new();
+    for batch in sents.chunks(40) {
+        origins.borrow_mut().clear();
+        let st = predicted_chunks(&by_stage, batch, lang);
+        let tg = predicted_chunks(&by_tagger, batch, lang);
+        for ((s, st), tg) in batch.iter().zip(st).zip(tg) {
+            let toks: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
+            let gold = train::chunks(&s.iter().map(|(_, t)| eval_tag(t)).collect::<Vec<_>>());
+            let show = |c: &(&str, usize, usize)| format!("{}[{}]", c.0, toks[c.1..c.2].join(" "));
+            let over = |cs: &[(&'static str, usize, usize)], c: &(&str, usize, usize)| cs.iter().find(|o| o.1 < c.2 && c.1 < o.2).map(show).unwrap_or_else(|| "-".into());
+            for c in st.iter().filter(|c| !gold.contains(c) && !tg.contains(c)) {
+                let txt = toks[c.1..c.2].join(" ");
+                let origin = origins.borrow().iter().find(|(m, _)| txt.contains(m.as_str()) || m.contains(&txt)).map(|o| o.1.clone()).unwrap_or_default();
+                out.push(format!("STAGE-FP\t{}\t{origin}\tgold {}", show(c), over(&gold, c)));
+            }
+            for c in gold.iter().filter(|c| tg.contains(c) && !st.contains(c)) {
+                out.push(format!("STAGE-LOST\t{}\tstage {}", show(c), over(&st, c)));
+            }
+        }
+    }
+    out
 }
