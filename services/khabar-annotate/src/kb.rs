@@ -159,7 +159,8 @@ pub struct Kb {
     search: Vec<(String, u32)>,
     /// Spelling-independent keys ([`crate::entities::identity_key`]) of strong names of two
     /// words or more that name one entity.
-    fuzzy: HashMap<String, u32>,
+    /// (type family, identity key) to the one entity of that family with a name of that key.
+    fuzzy: HashMap<(u8, String), u32>,
 }
 
 impl fmt::Debug for Kb {
@@ -309,14 +310,17 @@ impl Kb {
         let ac = DoubleArrayAhoCorasick::with_values(keys.iter().enumerate().map(|(i, k)| (k.text.as_str(), i as u32))).map_err(|e| format!("automaton: {e}"))?;
         search.sort();
         search.dedup();
-        let mut fuzzy: HashMap<String, Option<u32>> = HashMap::new();
-        for k in keys.iter().filter(|k| k.tokens >= 2 && !k.acronym) {
-            for ke in k.entities.iter().filter(|e| !e.weak && e.variant == Variant::Exact) {
+        let mut fuzzy: HashMap<(u8, String), Option<u32>> = HashMap::new();
+        // several words, or one word of an entity not known from GeoNames alone (countries,
+        // regions and curated names: "قيرغزستان" is Kyrgyzstan; a village's one-word name is not
+        // the key to every word that looks like it)
+        for k in keys.iter().filter(|k| !k.acronym) {
+            for ke in k.entities.iter().filter(|e| !e.weak && e.variant == Variant::Exact && (k.tokens >= 2 || entities[e.entity as usize].source != "geonames")) {
                 let f = crate::entities::identity_key(&k.text);
                 if f.chars().count() < 6 {
                     continue;
                 }
-                let slot = fuzzy.entry(f).or_insert(Some(ke.entity));
+                let slot = fuzzy.entry((type_family(entities[ke.entity as usize].etype), f)).or_insert(Some(ke.entity));
                 if *slot != Some(ke.entity) {
                     *slot = None;
                 }
@@ -341,9 +345,15 @@ impl Kb {
         self.by_id.get(id).copied()
     }
 
-    /// The entity whose multi-word name has this spelling-independent key, if exactly one has.
-    pub fn fuzzy(&self, identity: &str) -> Option<u32> {
-        self.fuzzy.get(identity).copied()
+    /// The entity of `etype`'s family with a name of this spelling-independent key ([`crate::entities::identity_key`],
+    /// at least 6 letters), if exactly one has: names of several words, and one-word names of
+    /// entities that are not known from GeoNames alone.
+    ///
+    /// Entities of one type family compete for a key (a place's and a nationality's names fold
+    /// alike: "قيرغيزستان", "قيرغيزستاني"): `etype` picks the family, every place type being
+    /// one.
+    pub fn fuzzy(&self, identity: &str, etype: EntityType) -> Option<u32> {
+        self.fuzzy.get(&(type_family(etype), identity.to_string())).copied()
     }
 
     /// The key with exactly this text, if any.
@@ -425,5 +435,13 @@ mod tests {
         let r = kb.search("باك", Some(EntityType::Gpe), 10);
         assert!(r.iter().any(|e| e.id == "baku"), "{r:?}");
         assert!(kb.search("باك", Some(EntityType::Person), 10).iter().all(|e| e.etype == EntityType::Person));
+    }
+}
+
+/// The family of a type for spelling-independent lookups: places (GPE, LOC, FAC) are one.
+fn type_family(t: EntityType) -> u8 {
+    match t {
+        EntityType::Gpe | EntityType::Loc | EntityType::Fac => 0,
+        other => 1 + other as u8,
     }
 }

@@ -220,12 +220,15 @@ impl EntityStage {
         let mut all = resolve::supported_weak(self.kb, self.cues, view, &strong, weak);
         let mut found = patterns::find(view, self.cues, &kb_at, &covered);
         resolve::link_known(self.kb, view, &mut found);
-        all.extend(found);
         // what the knowledge base matched: strong hits and supported weak ones
         let mut known: Vec<Cand> = strong.iter().chain(all.iter().filter(|c| c.origin == Origin::KnowledgeBase)).cloned().collect();
+        resolve::link_near(self.kb, view, &mut found, &known);
+        all.extend(found);
         if let Some(models) = self.ner {
             mark(Stage::Entities);
-            let (found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
+            let (mut found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
+            resolve::link_known(self.kb, view, &mut found);
+            resolve::link_near(self.kb, view, &mut found, &known);
             all.extend(found);
             mark(Stage::Ner);
             strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));

@@ -291,3 +291,58 @@ fn a_persons_name_keeps_a_first_letter_that_looks_like_a_clitic() {
     let f = found("وقال طارق الهاشمي إن الحكومة ستجتمع. وأكد لطارق الهاشمي مساعده أن الاجتماع تأجل.", Lang::Ar);
     assert_eq!(f.iter().filter(|(s, _, t)| s == "طارق الهاشمي" && *t == EntityType::Person).count(), 2, "{f:?}");
 }
+
+#[test]
+fn one_edit_apart() {
+    let c = |s: &str| s.chars().collect::<Vec<char>>();
+    assert!(resolve::one_edit(&c("هلغشمدت"), &c("هلغشمت")));
+    assert!(resolve::one_edit(&c("زنغلن"), &c("زنقلن")));
+    assert!(resolve::one_edit(&c("abcde"), &c("abcdx")));
+    assert!(resolve::one_edit(&c("abcde"), &c("abcde")));
+    assert!(!resolve::one_edit(&c("abcde"), &c("abxdy")));
+    assert!(!resolve::one_edit(&c("abcde"), &c("abc")));
+    assert!(!resolve::one_edit(&c("abcdef"), &c("bacdef")));
+}
+
+#[test]
+fn a_name_spelt_a_letter_apart_in_the_same_document_is_the_known_entity() {
+    let kb = Kb::embedded();
+    let text = "التقى هيلغا شميدت. وقالت هيلغا شميت إن";
+    let view = TextView::new(text, Some(Lang::Ar));
+    let span = |s: &str| {
+        let at = text.find(s).unwrap();
+        let start = text[..at].chars().count() as u32;
+        Span { start, end: start + s.chars().count() as u32 }
+    };
+    let cand = |s: &str, link: Link, etype: EntityType| Cand { span: span(s), toks: 0..0, etype, link, origin: Origin::Model, confidence: 0.6 };
+    let helga = kb.index_of("helga_schmid").unwrap();
+    let known = vec![cand("هيلغا شميدت", Link::Kb(helga), EntityType::Person)];
+    let unknown = || Link::Unknown("x".into());
+    let mut cands = vec![cand("هيلغا شميت", unknown(), EntityType::Person)];
+    resolve::link_near(kb, &view, &mut cands, &known);
+    assert_eq!(cands[0].link, Link::Kb(helga));
+    // another type family, or a document without the full spelling, links nothing
+    let mut cands = vec![cand("هيلغا شميت", unknown(), EntityType::Org)];
+    resolve::link_near(kb, &view, &mut cands, &known);
+    assert_eq!(cands[0].link, unknown());
+    let mut cands = vec![cand("هيلغا شميت", unknown(), EntityType::Person)];
+    resolve::link_near(kb, &view, &mut cands, &[]);
+    assert_eq!(cands[0].link, unknown());
+}
+
+#[test]
+fn a_model_name_the_knowledge_base_knows_up_to_spelling_is_linked() {
+    let kb = Kb::embedded();
+    // "قيرغزستان" folds like "قيرغيزستان" (and like the nationality "قيرغيزستاني", which is
+    // another family, so the two do not cancel each other)
+    let text = "وصل الوفد إلى قيرغزستان أمس";
+    let view = TextView::new(text, Some(Lang::Ar));
+    let at = text.find("قيرغزستان").unwrap();
+    let start = text[..at].chars().count() as u32;
+    let mut cands = vec![Cand { span: Span { start, end: start + 9 }, toks: 0..0, etype: EntityType::Loc, link: Link::Unknown("x".into()), origin: Origin::Model, confidence: 0.6 }];
+    resolve::link_known(kb, &view, &mut cands);
+    assert_eq!(cands[0].link, Link::Kb(kb.index_of("kyrgyzstan").unwrap()));
+    assert_eq!(cands[0].etype, EntityType::Gpe);
+    // a one-word name known only from GeoNames is never looked up by spelling
+    assert!(kb.fuzzy(&identity_key("باتكن"), EntityType::Gpe).is_none());
+}
