@@ -7,7 +7,8 @@
 //! 2. [`resolve`]: which entity a hit stands for and whether a weak form is supported
 //!    (this is where a mention's type is decided);
 //! 3. [`patterns`]: names the knowledge base does not hold, from titles and organisation heads;
-//! 4. the NER model ([`crate::ner`]) for whatever else looks like a name;
+//! 4. the NER model ([`crate::ner`]) for whatever else looks like a name (it also overrules
+//!    a one-word GeoNames town it reads as an ordinary word: [`resolve::vetoed_places`]);
 //! 5. [`select`]: the overlap policy below;
 //! 6. [`coref`]: short forms and repeats of names found in the same document.
 //!
@@ -226,6 +227,12 @@ impl EntityStage {
         all.extend(found);
         if let Some(models) = self.ner {
             mark(Stage::Entities);
+            let vetoed = resolve::vetoed_places(self.kb, view, models, &strong);
+            if !vetoed.is_empty() {
+                let drop: Vec<Range<usize>> = vetoed.iter().map(|&i| strong[i].toks.clone()).collect();
+                strong.retain(|c| !(c.origin == Origin::KnowledgeBase && drop.contains(&c.toks)));
+                known.retain(|c| !(c.origin == Origin::KnowledgeBase && drop.contains(&c.toks)));
+            }
             let (mut found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
             resolve::link_known(self.kb, view, &mut found);
             resolve::link_near(self.kb, view, &mut found, &known);

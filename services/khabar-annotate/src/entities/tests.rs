@@ -346,3 +346,19 @@ fn a_model_name_the_knowledge_base_knows_up_to_spelling_is_linked() {
     // a one-word name known only from GeoNames is never looked up by spelling
     assert!(kb.fuzzy(&identity_key("باتكن"), EntityType::Gpe).is_none());
 }
+
+#[test]
+fn the_labeller_overrules_a_geonames_town_it_reads_as_an_ordinary_word() {
+    // "باكورة" (the first fruits) reads as ب + "اكورة", Akure in Nigeria, a GeoNames-only town
+    let kb = Kb::embedded();
+    let text = "وقال الوزير إن باكورة المشاريع ستبدأ العام المقبل.";
+    let view = TextView::new(text, Some(Lang::Ar));
+    let hits = matcher::kb_hits(&view, kb);
+    let (strong, _) = resolve::kb_candidates(kb, Cues::embedded(), &hits);
+    assert!(strong.iter().any(|c| c.link == Link::Kb(kb.index_of("akure").unwrap())), "the knowledge base alone matches it");
+    let f = found(text, Lang::Ar);
+    assert!(!f.iter().any(|(_, id, _)| id == "akure"), "{f:?}");
+    // a town the sentence treats as a place stays
+    let f = found("وصل الوفد إلى رهط في النقب.", Lang::Ar);
+    assert!(has(&f, "رهط", "rahat"), "{f:?}");
+}
