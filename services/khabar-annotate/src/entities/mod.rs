@@ -236,6 +236,9 @@ impl EntityStage {
             let (mut found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
             resolve::link_known(self.kb, view, &mut found);
             resolve::link_near(self.kb, view, &mut found, &known);
+            if view.lang == crate::model::Lang::Fa {
+                resolve::model_ends_persian_patterns(&mut all, &found);
+            }
             all.extend(found);
             mark(Stage::Ner);
             strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));

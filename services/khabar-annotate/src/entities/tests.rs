@@ -362,3 +362,18 @@ fn the_labeller_overrules_a_geonames_town_it_reads_as_an_ordinary_word() {
     let f = found("وصل الوفد إلى رهط في النقب.", Lang::Ar);
     assert!(has(&f, "رهط", "rahat"), "{f:?}");
 }
+
+#[test]
+fn a_persian_pattern_name_ends_where_the_model_ends_it() {
+    let text = "حزب جمهوریخواه بار دیگر اکثریت کنگره را به دست آورد.";
+    let f = found(text, Lang::Fa);
+    assert!(f.iter().any(|(s, _, t)| s == "حزب جمهوریخواه" && *t == EntityType::Org), "{f:?}");
+    assert!(!f.iter().any(|(s, _, _)| s.contains("بار")), "{f:?}");
+    // the rule itself: a pattern that runs past a same-type model name from the same word goes,
+    // one of another type or starting elsewhere stays
+    let c = |toks: std::ops::Range<usize>, etype: EntityType, origin: Origin| Cand { span: Span { start: toks.start as u32, end: toks.end as u32 }, toks, etype, link: Link::Unknown("x".into()), origin, confidence: 0.6 };
+    let model = vec![c(0..2, EntityType::Org, Origin::Model)];
+    let mut cands = vec![c(0..4, EntityType::Org, Origin::Pattern), c(0..4, EntityType::Fac, Origin::Pattern), c(1..4, EntityType::Org, Origin::Pattern)];
+    resolve::model_ends_persian_patterns(&mut cands, &model);
+    assert_eq!(cands.iter().map(|c| (c.toks.clone(), c.etype)).collect::<Vec<_>>(), vec![(0..4, EntityType::Fac), (1..4, EntityType::Org)]);
+}
