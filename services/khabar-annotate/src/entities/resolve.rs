@@ -131,7 +131,8 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 /// and the supported weak ones): a span all of whose tokens are covered by knowledge-base matches
 /// is dropped (the knowledge base links and types it), and so is one that contains a known place
 /// (for a place) or a known name of its own type. An organisation after a determiner is dropped,
-/// and so is one after a title that holds a known country (the country is the entity; a ministry,
+/// and so is one after a title that holds a known country and does not start with an organisation
+/// head (the country is the entity; a chamber of commerce named by its head stays; a ministry,
 /// office or provincial department without one stays an organisation). An Arabic conjunction و/ف
 /// glued to the first word is left out of the span, and so is a preposition ب/ل/ك when the rest is
 /// a knowledge-base name or a common word (for a person: a given name or a word the text has on
@@ -183,7 +184,10 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         if s.etype == EntityType::Org {
             let before = |k: CueKind| cues.cue_before(&view.tokens, &view.chars, s.tokens.start, view.lang, k).is_some();
             let country_inside = || strong.iter().any(|c| matches!(c.link, Link::Kb(i) if kb.entities[i as usize].subtype == "country") && c.toks.start >= s.tokens.start && c.toks.end <= s.tokens.end);
-            if before(CueKind::Determiner) || (before(CueKind::Title) && country_inside()) {
+            // (a name that starts with an organisation head is that organisation: "رئیس اتاق
+            // بازرگانی و صنایع و معادن ایران")
+            let headed = || cues.cue_at(&view.tokens, &view.chars, s.tokens.start, view.lang, CueKind::Head).is_some();
+            if before(CueKind::Determiner) || (before(CueKind::Title) && country_inside() && !headed()) {
                 continue;
             }
         }

@@ -377,3 +377,9 @@ fn a_persian_pattern_name_ends_where_the_model_ends_it() {
     resolve::model_ends_persian_patterns(&mut cands, &model);
     assert_eq!(cands.iter().map(|c| (c.toks.clone(), c.etype)).collect::<Vec<_>>(), vec![(0..4, EntityType::Fac), (1..4, EntityType::Org)]);
 }
+
+#[test]
+fn a_title_complement_that_starts_with_an_organisation_head_is_the_organisation() {
+    let f = found("رئیس اتاق بازرگانی و صنایع و معادن ایران گفت که رکود ادامه دارد.", Lang::Fa);
+    assert!(f.iter().any(|(s, _, t)| s == "اتاق بازرگانی و صنایع و معادن ایران" && *t == EntityType::Org), "{f:?}");
+}
