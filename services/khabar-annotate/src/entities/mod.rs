@@ -8,7 +8,7 @@
 //!    (this is where a mention's type is decided);
 //! 3. [`patterns`]: names the knowledge base does not hold, from titles and organisation heads;
 //! 4. the NER model ([`crate::ner`]) for whatever else looks like a name (it also overrules
-//!    a one-word GeoNames town it reads as an ordinary word: [`resolve::vetoed_places`]);
+//!    a one-word GeoNames town it reads as an ordinary word: [`resolve::ModelCandidates`]);
 //! 5. [`select`]: the overlap policy below;
 //! 6. [`coref`]: short forms and repeats of names found in the same document.
 //!
@@ -227,22 +227,17 @@ impl EntityStage {
         all.extend(found);
         if let Some(models) = self.ner {
             mark(Stage::Entities);
-            let vetoed = resolve::vetoed_places(self.kb, view, models, &strong);
-            if !vetoed.is_empty() {
-                let drop: Vec<Range<usize>> = vetoed.iter().map(|&i| strong[i].toks.clone()).collect();
-                strong.retain(|c| !(c.origin == Origin::KnowledgeBase && drop.contains(&c.toks)));
-                known.retain(|c| !(c.origin == Origin::KnowledgeBase && drop.contains(&c.toks)));
-            }
-            let (mut found, metonyms) = resolve::model_candidates(self.kb, self.cues, view, models, &known);
+            let resolve::ModelCandidates { mut found, metonyms, overruled } = resolve::model_candidates(self.kb, self.cues, view, models, &known);
+            mark(Stage::Ner);
+            let gone = |c: &Cand| metonyms.iter().any(|m| m.toks == c.toks) || (c.origin == Origin::KnowledgeBase && c.toks.len() == 1 && overruled.contains(&c.toks.start));
+            strong.retain(|c| !gone(c));
+            known.retain(|c| !gone(c));
             resolve::link_known(self.kb, view, &mut found);
             resolve::link_near(self.kb, view, &mut found, &known);
             if view.lang == crate::model::Lang::Fa {
                 resolve::model_ends_persian_patterns(&mut all, &found);
             }
             all.extend(found);
-            mark(Stage::Ner);
-            strong.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
-            known.retain(|c| !metonyms.iter().any(|m| m.toks == c.toks));
             all.extend(metonyms);
         }
         all.extend(resolve::designated_places(self.cues, view, &known));

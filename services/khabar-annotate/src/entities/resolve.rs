@@ -20,7 +20,7 @@
 //!   apart from a knowledge-base mention of the same type family ([`link_near`]).
 //! - A pattern's type is its cue's (titles: PERSON; organisation heads: ORG or FAC).
 //! - A one-word strong hit of a place known from GeoNames alone is dropped when the labeller
-//!   reads that word as no name with probability at least [`VETO_O`] ([`vetoed_places`]:
+//!   reads that word as no name with probability at least [`VETO_O`] ([`overrulable`]:
 //!   "باكورة" is not ب + Akure).
 //! - A model span keeps the model's type (PERSON, ORG, LOC); where the knowledge base knows the
 //!   name, the knowledge-base hit (same span, higher priority) decides instead, except for a
@@ -139,9 +139,10 @@ pub fn supported_weak(kb: &Kb, cues: &Cues, view: &TextView, strong: &[Cand], we
 /// its own).
 ///
 /// Metonymy: a city the knowledge base matched that the model, sure of it, reads as an
-/// organisation on exactly the same words ("فاز ليون على بورتو": the clubs) is returned in the
-/// second list, as an unlinked ORG candidate to put in place of the city.
-pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
+/// organisation on exactly the same words ("فاز ليون على بورتو": the clubs) is returned among the
+/// metonyms, as an unlinked ORG candidate to put in place of the city; and a one-word GeoNames
+/// place the labeller reads as no name is returned among the overruled ([`overrulable`]).
+pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Models, strong: &[Cand]) -> ModelCandidates {
     let n = view.tokens.len();
     let mut tcues = vec![ner::TokenCue::default(); n];
     let mut covered = vec![false; n];
@@ -155,7 +156,10 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
     let words: std::collections::HashSet<&str> = view.tokens.iter().map(|t| t.norm.as_str()).collect();
     let mut out = Vec::new();
     let mut metonyms = Vec::new();
-    for s in tagger.tag_with_cues(view, &tcues) {
+    let ask: Vec<usize> = strong.iter().filter(|c| overrulable(kb, c)).map(|c| c.toks.start).collect();
+    let (spans, answers) = tagger.tag_and_ask(view, &tcues, &ask);
+    let overruled: Vec<usize> = answers.into_iter().filter(|&(_, p_o)| p_o >= VETO_O).map(|(t, _)| t).collect();
+    for s in spans {
         if s.confidence < MODEL_MIN || s.span.is_empty() || s.tokens.is_empty() {
             continue;
         }
@@ -240,7 +244,18 @@ pub fn model_candidates(kb: &Kb, cues: &Cues, view: &TextView, models: &ner::Mod
         }
         out.push(Cand { span, toks, etype, link: Link::Unknown(key), origin: Origin::Model, confidence: s.confidence * 0.8 });
     }
-    (out, metonyms)
+    ModelCandidates { found: out, metonyms, overruled }
+}
+
+/// What [`model_candidates`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct ModelCandidates {
+    /// The model's names.
+    pub found: Vec<Cand>,
+    /// Unlinked organisations to put in place of the same words' city (a club named after it).
+    pub metonyms: Vec<Cand>,
+    /// Tokens of one-word GeoNames places the labeller reads as no name ([`overrulable`]).
+    pub overruled: Vec<usize>,
 }
 
 /// Persian names a place with its designator ("استان البرز", "شهر کرج", "کشور روسیه"): a place
@@ -265,35 +280,18 @@ pub fn designated_places(cues: &Cues, view: &TextView, known: &[Cand]) -> Vec<Ca
     out
 }
 
-/// Knowledge-base places the labeller overrules: a one-word strong hit of a place known from
+/// Knowledge-base places the labeller may overrule: one-word strong hits of a place known from
 /// GeoNames alone (thousands of small towns, many of them named by ordinary words: "رهط",
-/// "لفيف", "باكورة") that the labeller, reading the sentence, takes for no name at all with
-/// probability at least [`VETO_O`]. Returns the indices into `strong` to drop. Places with a cue
-/// or another support are weak hits and not looked at here; curated and CLDR places never are.
-pub fn vetoed_places(kb: &Kb, view: &TextView, models: &ner::Models, strong: &[Cand]) -> Vec<usize> {
-    let tagger = models.get(view.lang);
-    let ranges = ner::sentence_ranges(view);
-    let mut cache: HashMap<usize, Vec<f32>> = HashMap::new();
-    let l = tagger.model().n_labels();
-    let mut out = Vec::new();
-    for (i, c) in strong.iter().enumerate() {
-        let Link::Kb(e) = c.link else { continue };
-        let ent = &kb.entities[e as usize];
-        if c.toks.len() != 1 || ent.source != "geonames" || !matches!(ent.etype, EntityType::Gpe | EntityType::Loc) {
-            continue;
-        }
-        let t = c.toks.start;
-        let Some(si) = ranges.iter().position(|r| r.contains(&t)) else { continue };
-        let marg = cache.entry(si).or_insert_with(|| tagger.marginals(view, ranges[si].clone(), tagger.model().temperature()));
-        let p_o = marg[(t - ranges[si].start) * l];
-        if p_o >= VETO_O {
-            out.push(i);
-        }
-    }
-    out
+/// "لفيف", "باكورة"). [`model_candidates`] asks the labeller, in its tagging pass, how likely
+/// such a word is to be no name at all; from [`VETO_O`] the hit is dropped. Places with a cue or
+/// another support are weak hits and not asked about; curated and CLDR places never are.
+fn overrulable(kb: &Kb, c: &Cand) -> bool {
+    let Link::Kb(e) = c.link else { return false };
+    let ent = &kb.entities[e as usize];
+    c.origin == Origin::KnowledgeBase && c.confidence >= KB_STRONG && c.toks.len() == 1 && ent.source == "geonames" && matches!(ent.etype, EntityType::Gpe | EntityType::Loc)
 }
 
-/// See [`vetoed_places`]. Chosen on the dev splits through the entity stage: F1 ar 0.6206 ->
+/// Least probability of "no name" with which the labeller overrules a place ([`overrulable`]). Chosen on the dev splits through the entity stage: F1 ar 0.6206 ->
 /// 0.6225 and fa 0.7477 -> 0.7484 at 0.95; at 0.9 Arabic gains more (0.6240) but Persian loses
 /// (0.7472), as PEYMA tags small Iranian towns the labeller is less sure of.
 pub const VETO_O: f32 = 0.95;

@@ -116,22 +116,33 @@ impl Tagger {
     /// other occurrences in the text that no mention covers (same words, the first one compared
     /// without proclitics; single words of at least three letters), with half the confidence.
     pub fn tag_with_cues(&self, view: &TextView, cues: &[TokenCue]) -> Vec<NerSpan> {
+        self.tag_and_ask(view, cues, &[]).0
+    }
+
+    /// [`Tagger::tag_with_cues`], also returning the posterior probability of "no name" (label O,
+    /// at the model's temperature) of each token in `ask` (token indices of `view`), in the same
+    /// pass: `(token, P(O))` in `ask`'s order.
+    pub fn tag_and_ask(&self, view: &TextView, cues: &[TokenCue], ask: &[usize]) -> (Vec<NerSpan>, Vec<(usize, f32)>) {
         let mut out = Vec::new();
+        let mut answers = Vec::with_capacity(ask.len());
         let mut scratch = Scratch::default();
         let ranges = sentence_ranges(view);
         for r in &ranges {
-            self.tag_range(view, r.clone(), cues, &mut scratch, &mut out);
+            let asked: Vec<usize> = ask.iter().copied().filter(|t| r.contains(t)).collect();
+            self.tag_range(view, r.clone(), cues, &mut scratch, &mut out, &asked, &mut answers);
         }
         if self.propagate && !out.is_empty() {
             out = propagate(view, &ranges, out, self.model.lang);
         }
-        out
+        let order: std::collections::HashMap<usize, usize> = ask.iter().enumerate().map(|(k, &t)| (t, k)).collect();
+        answers.sort_by_key(|(t, _)| order[t]);
+        (out, answers)
     }
 
     /// Finds the entities among the tokens `range` of `view` (normally one sentence).
     pub fn tag_sentence(&self, view: &TextView, range: Range<usize>, cues: &[TokenCue]) -> Vec<NerSpan> {
         let mut out = Vec::new();
-        self.tag_range(view, range, cues, &mut Scratch::default(), &mut out);
+        self.tag_range(view, range, cues, &mut Scratch::default(), &mut out, &[], &mut Vec::new());
         out
     }
 
@@ -169,7 +180,9 @@ impl Tagger {
         decode::marginals(&s.em, n, m.n_labels(), &m.trans, &m.start, &m.end, temp)
     }
 
-    fn tag_range(&self, view: &TextView, range: Range<usize>, cues: &[TokenCue], s: &mut Scratch, out: &mut Vec<NerSpan>) {
+    /// Tags the tokens `range`, and answers P(O) for the tokens `ask` (all inside `range`).
+    #[allow(clippy::too_many_arguments)]
+    fn tag_range(&self, view: &TextView, range: Range<usize>, cues: &[TokenCue], s: &mut Scratch, out: &mut Vec<NerSpan>, ask: &[usize], answers: &mut Vec<(usize, f32)>) {
         let n = range.len();
         if n == 0 {
             return;
@@ -178,10 +191,11 @@ impl Tagger {
         let l = m.n_labels();
         self.emissions(view, range.clone(), cues, s);
         let labels = decode::viterbi(&s.em, n, l, &m.trans, &m.start, &m.end);
-        if labels.iter().all(|&y| y == 0) {
+        if labels.iter().all(|&y| y == 0) && ask.is_empty() {
             return;
         }
         let marg = decode::marginals(&s.em, n, l, &m.trans, &m.start, &m.end, m.temperature);
+        answers.extend(ask.iter().map(|&t| (t, marg[(t - range.start) * l])));
         let mut i = 0;
         while i < n {
             let y = labels[i] as usize;
