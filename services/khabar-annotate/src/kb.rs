@@ -157,9 +157,8 @@ pub struct Kb {
     ac: DoubleArrayAhoCorasick<u32>,
     /// (key text, entity) sorted, for prefix search.
     search: Vec<(String, u32)>,
-    /// Spelling-independent keys ([`crate::entities::identity_key`]) of strong names of two
-    /// words or more that name one entity.
-    /// (type family, identity key) to the one entity of that family with a name of that key.
+    /// (type family, spelling-independent key) of strong names to the one entity of that
+    /// family with a name of that key (see [`Kb::fuzzy`]).
     fuzzy: HashMap<(u8, String), u32>,
 }
 
@@ -345,9 +344,9 @@ impl Kb {
         self.by_id.get(id).copied()
     }
 
-    /// The entity of `etype`'s family with a name of this spelling-independent key ([`crate::entities::identity_key`],
-    /// at least 6 letters), if exactly one has: names of several words, and one-word names of
-    /// entities that are not known from GeoNames alone.
+    /// The entity of `etype`'s family with a name of this spelling-independent key
+    /// ([`crate::entities::identity_key`], at least 6 letters), if exactly one has: names of
+    /// several words, and one-word names of entities that are not known from GeoNames alone.
     ///
     /// Entities of one type family compete for a key (a place's and a nationality's names fold
     /// alike: "قيرغيزستان", "قيرغيزستاني"): `etype` picks the family, every place type being
