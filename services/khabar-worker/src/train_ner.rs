@@ -306,10 +306,15 @@ pub fn entity_stage_with(lang: Lang, tagger: Tagger) -> EntityStage {
 /// [`evaluate`] through a whole entity stage: the mentions `AnalyzeText` would return.
 pub fn evaluate_stage(stage: &EntityStage, sents: &[Sentence], lang: Lang) -> Scores {
     evaluate_with(
-        |v| stage.run(v).0.into_iter().map(|m| NerSpan { span: m.span, tokens: 0..0, etype: m.etype, confidence: m.confidence }).collect(),
+        |v| stage_spans(stage, v).0,
         sents,
         lang,
     )
+}
+
+/// The mentions the entity stage finds in `view`, as spans, with each one's origin.
+fn stage_spans(stage: &EntityStage, view: &TextView) -> (Vec<NerSpan>, Vec<khabar_annotate::model::Origin>) {
+    stage.run(view).0.into_iter().map(|m| (NerSpan { span: m.span, tokens: 0..0, etype: m.etype, confidence: m.confidence }, m.origin)).unzip()
 }
 
 /// The chunks `tag` finds in each sentence of `batch`, sent as `conll_eval.py` sends them:
@@ -714,9 +719,9 @@ pub fn oracle(sents: &[Sentence], lang: Lang) -> Scores {
 pub fn stage_diff(stage: &EntityStage, tagger: &Tagger, sents: &[Sentence], lang: Lang) -> Vec<String> {
     let origins = std::cell::RefCell::new(Vec::new());
     let by_stage = |v: &TextView| {
-        let ms = stage.run(v).0;
-        origins.borrow_mut().extend(ms.iter().map(|m| (v.text_of(m.span), format!("{:?}/{:?}", m.origin, m.etype))));
-        ms.into_iter().map(|m| NerSpan { span: m.span, tokens: 0..0, etype: m.etype, confidence: m.confidence }).collect()
+        let (spans, origin) = stage_spans(stage, v);
+        origins.borrow_mut().extend(spans.iter().zip(origin).map(|(m, o)| (v.text_of(m.span), format!("{o:?}/{:?}", m.etype))));
+        spans
     };
     let by_tagger = |v: &TextView| tagger.tag(v);
     let mut out = Vec::new();
